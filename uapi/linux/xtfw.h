@@ -1,0 +1,626 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * xtfw - a stateful firewall module with its own tables, conntrack and NAT.
+ *
+ * This header is the whole contract between the kernel module and userspace.
+ *
+ * Generic Netlink family XTFW_GENL_NAME, version XTFW_GENL_VERSION. Every
+ * command needs CAP_NET_ADMIN in the user namespace that owns the network
+ * namespace of the socket; dumps included. Every attribute is validated by a
+ * policy; errors come back as an errno plus an extack message that names the
+ * table, chain, rule number and field at fault.
+ *
+ * RULESET MODEL
+ *
+ * A network namespace holds at most one table of each kind (XTFW_TABLE_*)
+ * per family (XTFW_FAMILY_*). A table has the built-in chains of its iptables
+ * namesake (each with a policy and policy counters) and any number of
+ * user-defined chains. A chain is an ordered list of rules; a rule is a set
+ * of criteria (the XTFW_RULE_A_* fields and a list of matches, all of which
+ * must hold) and one target.
+ *
+ * TRANSACTIONS
+ *
+ * The ruleset is only ever changed by replacing whole tables inside a
+ * transaction:
+ *
+ *   XTFW_CMD_BEGIN      [XTFW_A_GENERATION]
+ *   XTFW_CMD_NEWTABLE   XTFW_A_FAMILY XTFW_A_TABLE
+ *   XTFW_CMD_NEWCHAIN   XTFW_A_FAMILY XTFW_A_TABLE XTFW_A_CHAIN
+ *                       [XTFW_A_POLICY] [XTFW_A_COUNTERS]
+ *   XTFW_CMD_NEWRULE    XTFW_A_FAMILY XTFW_A_TABLE XTFW_A_CHAIN XTFW_A_RULE
+ *                       [XTFW_A_COUNTERS]
+ *   ...
+ *   XTFW_CMD_COMMIT     (or XTFW_CMD_ABORT)
+ *
+ * A transaction belongs to the netlink socket (port id) that sent BEGIN; one
+ * socket has at most one open transaction, and closing the socket aborts it.
+ * XTFW_A_GENERATION in BEGIN names the ruleset generation the transaction was
+ * built on (as read from a dump or XTFW_CMD_GETGEN); if the ruleset has been
+ * committed since, COMMIT fails with EAGAIN and the message "ruleset changed
+ * since the transaction began", and the caller rebuilds and retries. Without
+ * XTFW_A_GENERATION the transaction applies on top of whatever is current.
+ *
+ * NEWTABLE starts the replacement of a table: it begins empty, holding only
+ * its built-in chains, each with policy ACCEPT. NEWCHAIN on a built-in chain
+ * sets its policy and, optionally, its policy counters; on any other name it
+ * creates a user-defined chain (user chains carry no policy). NEWRULE appends
+ * a rule to a chain of a table replaced in this transaction. XTFW_CMD_DELTABLE
+ * removes a table. Tables the transaction does not name are left as they are.
+ *
+ * Messages are validated when they arrive, so an error names the offending
+ * message; any error poisons the transaction and COMMIT then fails. COMMIT
+ * resolves jumps, rejects loops, jumps deeper than XTFW_MAX_JUMP_DEPTH and
+ * targets used where their table and hooks do not allow them, then publishes
+ * the new ruleset with one pointer swap: every packet sees either the old or
+ * the new ruleset. A failed COMMIT changes nothing. COMMIT replies with
+ * XTFW_A_GENERATION, the new generation.
+ *
+ * Rule counters: a rule carried over unchanged (same chain, same XTFW_A_RULE
+ * bytes) keeps its counters across a replace, and so do the policies of
+ * built-in chains. XTFW_A_COUNTERS on NEWRULE / NEWCHAIN sets them instead.
+ *
+ * DUMPS
+ *
+ * XTFW_CMD_GETRULESET with NLM_F_DUMP, optionally filtered by XTFW_A_FAMILY
+ * and XTFW_A_TABLE, sends one message per table (XTFW_CMD_NEWTABLE), then for
+ * each of its chains one XTFW_CMD_NEWCHAIN (built-in chains first, in hook
+ * order, then user chains in creation order) followed by that chain's rules as
+ * XTFW_CMD_NEWRULE messages, each carrying XTFW_A_RULE exactly as it was sent,
+ * XTFW_A_COUNTERS and XTFW_A_POSITION (1-based). Every message carries
+ * XTFW_A_GENERATION; a dump that spans a commit is flagged NLM_F_DUMP_INTR and
+ * must be restarted.
+ *
+ * XTFW_CMD_ZERO zeroes counters: of one chain (XTFW_A_CHAIN), of one table,
+ * or of every table of a family. It is not a transaction and does not change
+ * the generation.
+ */
+#ifndef _UAPI_LINUX_XTFW_H
+#define _UAPI_LINUX_XTFW_H
+
+#include <linux/types.h>
+
+#define XTFW_GENL_NAME		"xtfw"
+#define XTFW_GENL_VERSION	1
+
+#define XTFW_CHAIN_MAXNAMELEN	29	/* as iptables: 28 chars + NUL */
+#define XTFW_IFNAMSIZ		16
+#define XTFW_COMMENT_MAXLEN	256
+#define XTFW_LOG_PREFIX_MAXLEN	30	/* 29 chars + NUL */
+#define XTFW_RECENT_NAME_MAXLEN	200
+#define XTFW_MAX_JUMP_DEPTH	32
+#define XTFW_MAX_MULTIPORT	15	/* ports, a range counts as two */
+
+enum xtfw_family {
+	XTFW_FAMILY_IPV4,
+	XTFW_FAMILY_IPV6,
+	__XTFW_FAMILY_MAX
+};
+
+enum xtfw_table_id {
+	XTFW_TABLE_RAW,
+	XTFW_TABLE_MANGLE,
+	XTFW_TABLE_NAT,
+	XTFW_TABLE_FILTER,
+	XTFW_TABLE_SECURITY,
+	__XTFW_TABLE_MAX
+};
+
+enum xtfw_cmd {
+	XTFW_CMD_UNSPEC,
+	XTFW_CMD_GETGEN,	/* reply: XTFW_A_GENERATION */
+	XTFW_CMD_BEGIN,
+	XTFW_CMD_NEWTABLE,
+	XTFW_CMD_DELTABLE,
+	XTFW_CMD_NEWCHAIN,
+	XTFW_CMD_NEWRULE,
+	XTFW_CMD_COMMIT,
+	XTFW_CMD_ABORT,
+	XTFW_CMD_GETRULESET,	/* dump */
+	XTFW_CMD_ZERO,
+	/* connection tracking, see the CONNTRACK section below */
+	XTFW_CMD_CT_GET,	/* dump */
+	XTFW_CMD_CT_DELETE,
+	XTFW_CMD_CT_FLUSH,
+	XTFW_CMD_CT_GETCONF,
+	XTFW_CMD_CT_SETCONF,
+	XTFW_CMD_CT_STATS,
+	__XTFW_CMD_MAX
+};
+#define XTFW_CMD_MAX (__XTFW_CMD_MAX - 1)
+
+/* Top-level attributes of every command. */
+enum xtfw_attr {
+	XTFW_A_UNSPEC,
+	XTFW_A_GENERATION,	/* u64 */
+	XTFW_A_FAMILY,		/* u8, enum xtfw_family */
+	XTFW_A_TABLE,		/* u8, enum xtfw_table_id */
+	XTFW_A_CHAIN,		/* string, < XTFW_CHAIN_MAXNAMELEN */
+	XTFW_A_POLICY,		/* u8, enum xtfw_verdict: ACCEPT or DROP */
+	XTFW_A_COUNTERS,	/* nest, enum xtfw_counters_attr */
+	XTFW_A_RULE,		/* nest, enum xtfw_rule_attr */
+	XTFW_A_POSITION,	/* u32, 1-based rule number in dumps */
+	XTFW_A_CHAIN_FLAGS,	/* u32, XTFW_CHAIN_F_*, dumps only */
+	XTFW_A_CHAIN_REFS,	/* u32, rules that jump here, dumps only */
+	XTFW_A_CT,		/* nest, enum xtfw_ct_attr */
+	XTFW_A_CT_FILTER,	/* nest, enum xtfw_ct_attr */
+	XTFW_A_CT_CONF,		/* nest, enum xtfw_ctconf_attr */
+	XTFW_A_CT_STATS,	/* nest, enum xtfw_ctstats_attr */
+	XTFW_A_PAD,
+	__XTFW_A_MAX
+};
+#define XTFW_A_MAX (__XTFW_A_MAX - 1)
+
+#define XTFW_CHAIN_F_BUILTIN	(1U << 0)
+
+enum xtfw_counters_attr {
+	XTFW_COUNTERS_A_UNSPEC,
+	XTFW_COUNTERS_A_PACKETS,	/* u64 */
+	XTFW_COUNTERS_A_BYTES,		/* u64 */
+	XTFW_COUNTERS_A_PAD,
+	__XTFW_COUNTERS_A_MAX
+};
+#define XTFW_COUNTERS_A_MAX (__XTFW_COUNTERS_A_MAX - 1)
+
+/*
+ * Addresses are 16 bytes in network byte order; an IPv4 address occupies the
+ * first four bytes and the rest must be zero.
+ */
+union xtfw_addr {
+	__be32 ip;
+	__be32 ip6[4];
+	__u8 bytes[16];
+};
+
+/*
+ * A rule. The criteria below are those of iptables' own rule header; all are
+ * optional. XTFW_RULE_A_INV holds one XTFW_INV_* bit per criterion that is
+ * negated ("!").
+ */
+enum xtfw_rule_attr {
+	XTFW_RULE_A_UNSPEC,
+	XTFW_RULE_A_SRC,	/* binary, union xtfw_addr */
+	XTFW_RULE_A_SRC_MASK,	/* binary, union xtfw_addr */
+	XTFW_RULE_A_DST,	/* binary, union xtfw_addr */
+	XTFW_RULE_A_DST_MASK,	/* binary, union xtfw_addr */
+	XTFW_RULE_A_IIF,	/* string; a trailing '+' matches a prefix */
+	XTFW_RULE_A_OIF,	/* string; a trailing '+' matches a prefix */
+	XTFW_RULE_A_PROTO,	/* u8, IP protocol number; absent = any */
+	XTFW_RULE_A_FRAG,	/* flag: non-first fragments only (IPv4) */
+	XTFW_RULE_A_INV,	/* u32, XTFW_INV_* */
+	XTFW_RULE_A_MATCHES,	/* nest of XTFW_MATCH nests, in order */
+	XTFW_RULE_A_TARGET,	/* nest, enum xtfw_target_attr */
+	__XTFW_RULE_A_MAX
+};
+#define XTFW_RULE_A_MAX (__XTFW_RULE_A_MAX - 1)
+
+#define XTFW_INV_SRC	(1U << 0)
+#define XTFW_INV_DST	(1U << 1)
+#define XTFW_INV_IIF	(1U << 2)
+#define XTFW_INV_OIF	(1U << 3)
+#define XTFW_INV_PROTO	(1U << 4)
+#define XTFW_INV_FRAG	(1U << 5)
+#define XTFW_INV_ALL	((1U << 6) - 1)
+
+/* Each entry of XTFW_RULE_A_MATCHES is one XTFW_MATCH nest. */
+#define XTFW_MATCH 1
+
+/*
+ * Match types: the "-m NAME" modules of iptables. XTFW_MATCH_A_TYPE is
+ * required; which of the other attributes a type takes, and which it needs,
+ * is listed beside each type. XTFW_MATCH_A_INV holds XTFW_MINV_* bits for
+ * negated options. A rule's matches are evaluated in order.
+ */
+enum xtfw_match_type {
+	XTFW_MATCH_UNSPEC,
+	XTFW_MATCH_TCP,		/* SPORT DPORT TCP_FLAGS TCP_OPTION; -p tcp */
+	XTFW_MATCH_UDP,		/* SPORT DPORT; -p udp */
+	XTFW_MATCH_UDPLITE,	/* SPORT DPORT; -p udplite */
+	XTFW_MATCH_SCTP,	/* SPORT DPORT; -p sctp */
+	XTFW_MATCH_ICMP,	/* ICMP_TYPE [ICMP_CODE]; -p icmp, IPv4 */
+	XTFW_MATCH_ICMPV6,	/* ICMP_TYPE [ICMP_CODE]; -p icmpv6, IPv6 */
+	XTFW_MATCH_MULTIPORT,	/* PORTS, MULTIPORT_DIR; -p tcp|udp|udplite|sctp */
+	XTFW_MATCH_CONNTRACK,	/* CTSTATE */
+	XTFW_MATCH_STATE,	/* CTSTATE */
+	XTFW_MATCH_MARK,	/* MARK [MASK] */
+	XTFW_MATCH_CONNMARK,	/* MARK [MASK] */
+	XTFW_MATCH_LIMIT,	/* RATE [BURST] */
+	XTFW_MATCH_LENGTH,	/* LEN_MIN LEN_MAX */
+	XTFW_MATCH_TTL,		/* TTL_OP TTL; IPv4 */
+	XTFW_MATCH_HL,		/* TTL_OP TTL; IPv6 */
+	XTFW_MATCH_IPRANGE,	/* SRC_MIN SRC_MAX and/or DST_MIN DST_MAX */
+	XTFW_MATCH_COMMENT,	/* COMMENT */
+	XTFW_MATCH_ADDRTYPE,	/* SRC_TYPE and/or DST_TYPE, ADDRTYPE_FLAGS */
+	XTFW_MATCH_RECENT,	/* RECENT_* */
+	XTFW_MATCH_OWNER,	/* UID_MIN UID_MAX and/or GID_MIN GID_MAX */
+	XTFW_MATCH_STATISTIC,	/* STAT_MODE and PROBABILITY or EVERY PACKET */
+	XTFW_MATCH_PKTTYPE,	/* PKTTYPE */
+	XTFW_MATCH_RT,		/* RT_TYPE [RT_SEGSLEFT_MIN RT_SEGSLEFT_MAX]; IPv6 */
+	XTFW_MATCH_FRAG,	/* FRAG_ID_MIN FRAG_ID_MAX FRAG_FLAGS; IPv6 */
+	__XTFW_MATCH_TYPE_MAX
+};
+
+enum xtfw_match_attr {
+	XTFW_MATCH_A_UNSPEC,
+	XTFW_MATCH_A_TYPE,		/* u32, enum xtfw_match_type */
+	XTFW_MATCH_A_INV,		/* u32, XTFW_MINV_* */
+	XTFW_MATCH_A_SPORT,		/* binary, struct xtfw_port_range */
+	XTFW_MATCH_A_DPORT,		/* binary, struct xtfw_port_range */
+	XTFW_MATCH_A_TCP_FLAGS,		/* binary, struct xtfw_tcp_flags */
+	XTFW_MATCH_A_TCP_OPTION,	/* u8, TCP option kind */
+	XTFW_MATCH_A_ICMP_TYPE,		/* u8 */
+	XTFW_MATCH_A_ICMP_CODE,		/* binary, struct xtfw_u8_range */
+	XTFW_MATCH_A_PORTS,		/* binary, array of struct xtfw_port_range */
+	XTFW_MATCH_A_MULTIPORT_DIR,	/* u8, enum xtfw_multiport_dir */
+	XTFW_MATCH_A_CTSTATE,		/* u32, XTFW_CTSTATE_* */
+	XTFW_MATCH_A_MARK,		/* u32 */
+	XTFW_MATCH_A_MASK,		/* u32; absent = 0xffffffff */
+	XTFW_MATCH_A_RATE,		/* u32, packets per XTFW_LIMIT_SCALE s */
+	XTFW_MATCH_A_BURST,		/* u32, default 5 */
+	XTFW_MATCH_A_LEN,		/* binary, struct xtfw_u16_range */
+	XTFW_MATCH_A_TTL_OP,		/* u8, enum xtfw_ttl_op */
+	XTFW_MATCH_A_TTL,		/* u8 */
+	XTFW_MATCH_A_SRC_RANGE,		/* binary, struct xtfw_addr_range */
+	XTFW_MATCH_A_DST_RANGE,		/* binary, struct xtfw_addr_range */
+	XTFW_MATCH_A_COMMENT,		/* string, < XTFW_COMMENT_MAXLEN */
+	XTFW_MATCH_A_SRC_TYPE,		/* u16, XTFW_ADDRTYPE_* */
+	XTFW_MATCH_A_DST_TYPE,		/* u16, XTFW_ADDRTYPE_* */
+	XTFW_MATCH_A_ADDRTYPE_FLAGS,	/* u32, XTFW_ADDRTYPE_F_* */
+	XTFW_MATCH_A_RECENT_NAME,	/* string, < XTFW_RECENT_NAME_MAXLEN */
+	XTFW_MATCH_A_RECENT_CMD,	/* u8, enum xtfw_recent_cmd */
+	XTFW_MATCH_A_RECENT_SECONDS,	/* u32; 0 = any age */
+	XTFW_MATCH_A_RECENT_HITCOUNT,	/* u32; 0 = any */
+	XTFW_MATCH_A_RECENT_FLAGS,	/* u32, XTFW_RECENT_F_* */
+	XTFW_MATCH_A_RECENT_MASK,	/* binary, union xtfw_addr */
+	XTFW_MATCH_A_UID,		/* binary, struct xtfw_u32_range */
+	XTFW_MATCH_A_GID,		/* binary, struct xtfw_u32_range */
+	XTFW_MATCH_A_STAT_MODE,		/* u8, enum xtfw_stat_mode */
+	XTFW_MATCH_A_PROBABILITY,	/* u32, P * 2^31, 0..0x80000000 */
+	XTFW_MATCH_A_EVERY,		/* u32, >= 1 */
+	XTFW_MATCH_A_PACKET,		/* u32, < EVERY */
+	XTFW_MATCH_A_PKTTYPE,		/* u8, PACKET_HOST/BROADCAST/MULTICAST */
+	XTFW_MATCH_A_RT_TYPE,		/* u8 */
+	XTFW_MATCH_A_RT_SEGSLEFT,	/* binary, struct xtfw_u32_range */
+	XTFW_MATCH_A_FRAG_ID,		/* binary, struct xtfw_u32_range */
+	XTFW_MATCH_A_FRAG_FLAGS,	/* u32, XTFW_FRAG_F_* */
+	__XTFW_MATCH_A_MAX
+};
+#define XTFW_MATCH_A_MAX (__XTFW_MATCH_A_MAX - 1)
+
+/* XTFW_MATCH_A_INV bits: one per option that can be negated. */
+#define XTFW_MINV_SPORT		(1U << 0)
+#define XTFW_MINV_DPORT		(1U << 1)
+#define XTFW_MINV_TCP_FLAGS	(1U << 2)
+#define XTFW_MINV_TCP_OPTION	(1U << 3)
+#define XTFW_MINV_ICMP		(1U << 4)
+#define XTFW_MINV_PORTS		(1U << 5)
+#define XTFW_MINV_CTSTATE	(1U << 6)
+#define XTFW_MINV_MARK		(1U << 7)
+#define XTFW_MINV_LEN		(1U << 8)
+#define XTFW_MINV_SRC_RANGE	(1U << 9)
+#define XTFW_MINV_DST_RANGE	(1U << 10)
+#define XTFW_MINV_SRC_TYPE	(1U << 11)
+#define XTFW_MINV_DST_TYPE	(1U << 12)
+#define XTFW_MINV_RECENT	(1U << 13)
+#define XTFW_MINV_UID		(1U << 14)
+#define XTFW_MINV_GID		(1U << 15)
+#define XTFW_MINV_STATISTIC	(1U << 16)
+#define XTFW_MINV_PKTTYPE	(1U << 17)
+#define XTFW_MINV_RT_TYPE	(1U << 18)
+#define XTFW_MINV_RT_SEGSLEFT	(1U << 19)
+#define XTFW_MINV_FRAG_ID	(1U << 20)
+#define XTFW_MINV_LIMIT		(1U << 21)
+#define XTFW_MINV_ALL		((1U << 22) - 1)
+
+/* Inclusive ranges, host byte order. */
+struct xtfw_port_range {
+	__u16 min;
+	__u16 max;
+};
+
+struct xtfw_u8_range {
+	__u8 min;
+	__u8 max;
+};
+
+struct xtfw_u16_range {
+	__u16 min;
+	__u16 max;
+};
+
+struct xtfw_u32_range {
+	__u32 min;
+	__u32 max;
+};
+
+struct xtfw_addr_range {
+	union xtfw_addr min;
+	union xtfw_addr max;
+};
+
+/* TCP flag bits as in the TCP header's byte 13. */
+#define XTFW_TCP_FIN	0x01
+#define XTFW_TCP_SYN	0x02
+#define XTFW_TCP_RST	0x04
+#define XTFW_TCP_PSH	0x08
+#define XTFW_TCP_ACK	0x10
+#define XTFW_TCP_URG	0x20
+#define XTFW_TCP_ECE	0x40
+#define XTFW_TCP_CWR	0x80
+
+/* (flags & mask) == cmp */
+struct xtfw_tcp_flags {
+	__u8 mask;
+	__u8 cmp;
+};
+
+enum xtfw_multiport_dir {
+	XTFW_MULTIPORT_SRC,	/* --sports */
+	XTFW_MULTIPORT_DST,	/* --dports */
+	XTFW_MULTIPORT_ANY,	/* --ports */
+};
+
+#define XTFW_CTSTATE_INVALID	(1U << 0)
+#define XTFW_CTSTATE_ESTABLISHED (1U << 1)
+#define XTFW_CTSTATE_RELATED	(1U << 2)
+#define XTFW_CTSTATE_NEW	(1U << 3)
+#define XTFW_CTSTATE_UNTRACKED	(1U << 4)
+#define XTFW_CTSTATE_SNAT	(1U << 5)
+#define XTFW_CTSTATE_DNAT	(1U << 6)
+#define XTFW_CTSTATE_ALL	((1U << 7) - 1)
+
+/* --limit: RATE events per XTFW_LIMIT_SCALE seconds, as iptables' avg. */
+#define XTFW_LIMIT_SCALE	10000
+
+enum xtfw_ttl_op {
+	XTFW_TTL_EQ,
+	XTFW_TTL_NE,
+	XTFW_TTL_LT,
+	XTFW_TTL_GT,
+};
+
+#define XTFW_ADDRTYPE_UNSPEC	(1U << 0)
+#define XTFW_ADDRTYPE_UNICAST	(1U << 1)
+#define XTFW_ADDRTYPE_LOCAL	(1U << 2)
+#define XTFW_ADDRTYPE_BROADCAST	(1U << 3)
+#define XTFW_ADDRTYPE_ANYCAST	(1U << 4)
+#define XTFW_ADDRTYPE_MULTICAST	(1U << 5)
+#define XTFW_ADDRTYPE_BLACKHOLE	(1U << 6)
+#define XTFW_ADDRTYPE_UNREACHABLE (1U << 7)
+#define XTFW_ADDRTYPE_PROHIBIT	(1U << 8)
+#define XTFW_ADDRTYPE_THROW	(1U << 9)
+#define XTFW_ADDRTYPE_NAT	(1U << 10)
+#define XTFW_ADDRTYPE_XRESOLVE	(1U << 11)
+#define XTFW_ADDRTYPE_ALL	((1U << 12) - 1)
+
+#define XTFW_ADDRTYPE_F_LIMIT_IFACE_IN	(1U << 0)
+#define XTFW_ADDRTYPE_F_LIMIT_IFACE_OUT	(1U << 1)
+#define XTFW_ADDRTYPE_F_ALL		((1U << 2) - 1)
+
+enum xtfw_recent_cmd {
+	XTFW_RECENT_SET,
+	XTFW_RECENT_CHECK,	/* --rcheck */
+	XTFW_RECENT_UPDATE,
+	XTFW_RECENT_REMOVE,
+};
+
+#define XTFW_RECENT_F_RDEST	(1U << 0)	/* else --rsource */
+#define XTFW_RECENT_F_RTTL	(1U << 1)
+#define XTFW_RECENT_F_REAP	(1U << 2)
+#define XTFW_RECENT_F_ALL	((1U << 3) - 1)
+
+enum xtfw_stat_mode {
+	XTFW_STAT_RANDOM,
+	XTFW_STAT_NTH,
+};
+
+#define XTFW_FRAG_F_FIRST	(1U << 0)
+#define XTFW_FRAG_F_MORE	(1U << 1)
+#define XTFW_FRAG_F_LAST	(1U << 2)
+#define XTFW_FRAG_F_ALL		((1U << 3) - 1)
+
+/*
+ * Targets. XTFW_TARGET_A_TYPE is required; absent XTFW_RULE_A_TARGET means a
+ * rule with no target, which only counts.
+ */
+enum xtfw_target_type {
+	XTFW_TARGET_NONE,
+	XTFW_TARGET_ACCEPT,
+	XTFW_TARGET_DROP,
+	XTFW_TARGET_RETURN,
+	XTFW_TARGET_JUMP,	/* CHAIN */
+	XTFW_TARGET_GOTO,	/* CHAIN */
+	XTFW_TARGET_REJECT,	/* [REJECT_WITH]; filter INPUT/FORWARD/OUTPUT */
+	XTFW_TARGET_LOG,	/* [LOG_PREFIX] [LOG_LEVEL] [LOG_FLAGS] */
+	XTFW_TARGET_MARK,	/* MARK MASK: mark = (mark & ~MASK) ^ MARK */
+	XTFW_TARGET_CONNMARK,	/* CONNMARK_OP MARK MASK [CTMASK NFMASK] */
+	XTFW_TARGET_NOTRACK,	/* raw only; printed as "CT --notrack" */
+	XTFW_TARGET_TTL,	/* TTL_OP TTL; mangle, IPv4 */
+	XTFW_TARGET_HL,		/* TTL_OP TTL; mangle, IPv6 */
+	XTFW_TARGET_SNAT,	/* NAT_RANGE [NAT_FLAGS]; nat POSTROUTING/INPUT */
+	XTFW_TARGET_DNAT,	/* NAT_RANGE [NAT_FLAGS]; nat PREROUTING/OUTPUT */
+	XTFW_TARGET_MASQUERADE,	/* [NAT_RANGE ports only]; nat POSTROUTING */
+	XTFW_TARGET_REDIRECT,	/* [NAT_RANGE ports only]; nat PREROUTING/OUTPUT */
+	XTFW_TARGET_NETMAP,	/* NAT_RANGE (prefix as min/max); nat */
+	__XTFW_TARGET_TYPE_MAX
+};
+
+enum xtfw_target_attr {
+	XTFW_TARGET_A_UNSPEC,
+	XTFW_TARGET_A_TYPE,		/* u32, enum xtfw_target_type */
+	XTFW_TARGET_A_CHAIN,		/* string, JUMP and GOTO */
+	XTFW_TARGET_A_REJECT_WITH,	/* u8, enum xtfw_reject_with */
+	XTFW_TARGET_A_LOG_PREFIX,	/* string, < XTFW_LOG_PREFIX_MAXLEN */
+	XTFW_TARGET_A_LOG_LEVEL,	/* u8, 0..7, default 4 (warning) */
+	XTFW_TARGET_A_LOG_FLAGS,	/* u32, XTFW_LOG_F_* */
+	XTFW_TARGET_A_MARK,		/* u32 */
+	XTFW_TARGET_A_MASK,		/* u32 */
+	XTFW_TARGET_A_CONNMARK_OP,	/* u8, enum xtfw_connmark_op */
+	XTFW_TARGET_A_CTMASK,		/* u32, --save/--restore-mark --ctmask */
+	XTFW_TARGET_A_NFMASK,		/* u32, --save/--restore-mark --nfmask */
+	XTFW_TARGET_A_TTL_OP,		/* u8, enum xtfw_ttl_mod */
+	XTFW_TARGET_A_TTL,		/* u8 */
+	XTFW_TARGET_A_NAT_RANGE,	/* binary, struct xtfw_nat_range */
+	XTFW_TARGET_A_NAT_FLAGS,	/* u32, XTFW_NAT_F_* */
+	__XTFW_TARGET_A_MAX
+};
+#define XTFW_TARGET_A_MAX (__XTFW_TARGET_A_MAX - 1)
+
+enum xtfw_reject_with {
+	XTFW_REJECT_ICMP_NET_UNREACH,
+	XTFW_REJECT_ICMP_HOST_UNREACH,
+	XTFW_REJECT_ICMP_PORT_UNREACH,	/* the default, both families */
+	XTFW_REJECT_ICMP_PROTO_UNREACH,
+	XTFW_REJECT_ICMP_NET_PROHIBITED,
+	XTFW_REJECT_ICMP_HOST_PROHIBITED,
+	XTFW_REJECT_ICMP_ADMIN_PROHIBITED,
+	XTFW_REJECT_TCP_RESET,
+	XTFW_REJECT_ICMP6_NO_ROUTE,
+	XTFW_REJECT_ICMP6_ADM_PROHIBITED,
+	XTFW_REJECT_ICMP6_ADDR_UNREACH,
+	XTFW_REJECT_ICMP6_PORT_UNREACH,
+	__XTFW_REJECT_MAX
+};
+
+#define XTFW_LOG_F_TCPSEQ	(1U << 0)
+#define XTFW_LOG_F_TCPOPT	(1U << 1)
+#define XTFW_LOG_F_IPOPT	(1U << 2)
+#define XTFW_LOG_F_UID		(1U << 3)
+#define XTFW_LOG_F_MACDECODE	(1U << 5)
+#define XTFW_LOG_F_ALL		(0x2f)
+
+enum xtfw_connmark_op {
+	XTFW_CONNMARK_SET,	/* ctmark = (ctmark & ~MASK) ^ MARK */
+	XTFW_CONNMARK_SAVE,	/* ctmark = (ctmark & ~CTMASK) ^ (mark & NFMASK) */
+	XTFW_CONNMARK_RESTORE,	/* mark = (mark & ~NFMASK) ^ (ctmark & CTMASK) */
+};
+
+enum xtfw_ttl_mod {
+	XTFW_TTL_SET,
+	XTFW_TTL_DEC,
+	XTFW_TTL_INC,
+};
+
+/* NAT: addresses and ports (host byte order) to map to, inclusive. */
+struct xtfw_nat_range {
+	union xtfw_addr min_addr;
+	union xtfw_addr max_addr;
+	__u16 min_port;
+	__u16 max_port;
+};
+
+#define XTFW_NAT_F_MAP_IPS	(1U << 0)	/* addresses given */
+#define XTFW_NAT_F_PROTO	(1U << 1)	/* ports given */
+#define XTFW_NAT_F_RANDOM	(1U << 2)
+#define XTFW_NAT_F_PERSISTENT	(1U << 3)
+#define XTFW_NAT_F_RANDOM_FULLY	(1U << 4)
+#define XTFW_NAT_F_ALL		((1U << 5) - 1)
+
+/*
+ * Verdicts, for built-in chain policies. The numbers are netfilter's
+ * (NF_DROP, NF_ACCEPT).
+ */
+enum xtfw_verdict {
+	XTFW_VERDICT_DROP = 0,
+	XTFW_VERDICT_ACCEPT = 1,
+};
+
+/*
+ * CONNTRACK
+ *
+ * XTFW_CMD_CT_GET (dump, optional XTFW_A_FAMILY and XTFW_A_CT_FILTER) sends
+ * one message per entry with XTFW_A_CT. XTFW_CMD_CT_DELETE deletes entries
+ * matching XTFW_A_CT_FILTER; XTFW_CMD_CT_FLUSH deletes all of a family, or
+ * all. XTFW_CMD_CT_GETCONF / SETCONF read and write XTFW_A_CT_CONF;
+ * XTFW_CMD_CT_STATS replies with XTFW_A_CT_STATS, summed over CPUs.
+ */
+enum xtfw_ct_attr {
+	XTFW_CT_A_UNSPEC,
+	XTFW_CT_A_FAMILY,	/* u8 */
+	XTFW_CT_A_PROTO,	/* u8 */
+	XTFW_CT_A_ORIG_SRC,	/* binary, union xtfw_addr */
+	XTFW_CT_A_ORIG_DST,	/* binary, union xtfw_addr */
+	XTFW_CT_A_ORIG_SPORT,	/* u16, host order (ICMP: id) */
+	XTFW_CT_A_ORIG_DPORT,	/* u16, host order (ICMP: type << 8 | code) */
+	XTFW_CT_A_REPL_SRC,
+	XTFW_CT_A_REPL_DST,
+	XTFW_CT_A_REPL_SPORT,
+	XTFW_CT_A_REPL_DPORT,
+	XTFW_CT_A_STATUS,	/* u32, XTFW_CT_S_* */
+	XTFW_CT_A_TCP_STATE,	/* u8, enum xtfw_tcp_state */
+	XTFW_CT_A_TIMEOUT,	/* u32, seconds left */
+	XTFW_CT_A_MARK,		/* u32 */
+	XTFW_CT_A_ORIG_PACKETS,	/* u64 */
+	XTFW_CT_A_ORIG_BYTES,	/* u64 */
+	XTFW_CT_A_REPL_PACKETS,	/* u64 */
+	XTFW_CT_A_REPL_BYTES,	/* u64 */
+	XTFW_CT_A_ID,		/* u32 */
+	XTFW_CT_A_CTSTATE,	/* u32, XTFW_CTSTATE_* (filter only) */
+	XTFW_CT_A_MARK_MASK,	/* u32 (filter only) */
+	XTFW_CT_A_PAD,
+	__XTFW_CT_A_MAX
+};
+#define XTFW_CT_A_MAX (__XTFW_CT_A_MAX - 1)
+
+#define XTFW_CT_S_SEEN_REPLY	(1U << 0)
+#define XTFW_CT_S_ASSURED	(1U << 1)
+#define XTFW_CT_S_CONFIRMED	(1U << 2)
+#define XTFW_CT_S_SNAT		(1U << 3)
+#define XTFW_CT_S_DNAT		(1U << 4)
+#define XTFW_CT_S_DYING		(1U << 5)
+
+enum xtfw_tcp_state {
+	XTFW_TCP_NONE,
+	XTFW_TCP_SYN_SENT,
+	XTFW_TCP_SYN_RECV,
+	XTFW_TCP_ESTABLISHED,
+	XTFW_TCP_FIN_WAIT,
+	XTFW_TCP_CLOSE_WAIT,
+	XTFW_TCP_LAST_ACK,
+	XTFW_TCP_TIME_WAIT,
+	XTFW_TCP_CLOSE,
+	XTFW_TCP_SYN_SENT2,
+	__XTFW_TCP_STATE_MAX
+};
+
+enum xtfw_ctconf_attr {
+	XTFW_CTCONF_A_UNSPEC,
+	XTFW_CTCONF_A_MAX_ENTRIES,	/* u32 */
+	XTFW_CTCONF_A_TCP_LOOSE,	/* u8, 0 or 1 */
+	XTFW_CTCONF_A_TIMEOUT,		/* nest of XTFW_TIMEOUT_A_* */
+	XTFW_CTCONF_A_COUNT,		/* u32, entries now (GETCONF) */
+	__XTFW_CTCONF_A_MAX
+};
+#define XTFW_CTCONF_A_MAX (__XTFW_CTCONF_A_MAX - 1)
+
+enum xtfw_timeout_attr {
+	XTFW_TIMEOUT_A_UNSPEC,
+	XTFW_TIMEOUT_A_PROTO,		/* u8, IP protocol, 0 = generic */
+	XTFW_TIMEOUT_A_STATE,		/* u8, enum xtfw_tcp_state, or */
+					/* enum xtfw_udp_state for UDP */
+	XTFW_TIMEOUT_A_SECONDS,		/* u32 */
+	__XTFW_TIMEOUT_A_MAX
+};
+#define XTFW_TIMEOUT_A_MAX (__XTFW_TIMEOUT_A_MAX - 1)
+
+enum xtfw_udp_state {
+	XTFW_UDP_UNREPLIED,
+	XTFW_UDP_REPLIED,
+	XTFW_UDP_STREAM,
+};
+
+enum xtfw_ctstats_attr {
+	XTFW_CTSTATS_A_UNSPEC,
+	XTFW_CTSTATS_A_FOUND,		/* u64 */
+	XTFW_CTSTATS_A_NEW,
+	XTFW_CTSTATS_A_INVALID,
+	XTFW_CTSTATS_A_INSERT_FAILED,
+	XTFW_CTSTATS_A_DROP,
+	XTFW_CTSTATS_A_EARLY_DROP,
+	XTFW_CTSTATS_A_SEARCH_RESTART,
+	XTFW_CTSTATS_A_PAD,
+	__XTFW_CTSTATS_A_MAX
+};
+#define XTFW_CTSTATS_A_MAX (__XTFW_CTSTATS_A_MAX - 1)
+
+#endif /* _UAPI_LINUX_XTFW_H */
