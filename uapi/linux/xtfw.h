@@ -248,14 +248,15 @@ enum xtfw_match_attr {
 	XTFW_MATCH_A_DPORT,		/* binary, struct xtfw_port_range */
 	XTFW_MATCH_A_TCP_FLAGS,		/* binary, struct xtfw_tcp_flags */
 	XTFW_MATCH_A_TCP_OPTION,	/* u8, TCP option kind */
-	XTFW_MATCH_A_ICMP_TYPE,		/* u8 */
-	XTFW_MATCH_A_ICMP_CODE,		/* binary, struct xtfw_u8_range */
+	XTFW_MATCH_A_ICMP_TYPE,		/* u8; absent = any type */
+	XTFW_MATCH_A_ICMP_CODE,		/* binary, struct xtfw_u8_range; */
+					/* absent = any code */
 	XTFW_MATCH_A_PORTS,		/* binary, array of struct xtfw_port_range */
 	XTFW_MATCH_A_MULTIPORT_DIR,	/* u8, enum xtfw_multiport_dir */
 	XTFW_MATCH_A_CTSTATE,		/* u32, XTFW_CTSTATE_* */
 	XTFW_MATCH_A_MARK,		/* u32 */
 	XTFW_MATCH_A_MASK,		/* u32; absent = 0xffffffff */
-	XTFW_MATCH_A_RATE,		/* u32, packets per XTFW_LIMIT_SCALE s */
+	XTFW_MATCH_A_RATE,		/* u32, see XTFW_LIMIT_SCALE */
 	XTFW_MATCH_A_BURST,		/* u32, default 5 */
 	XTFW_MATCH_A_LEN,		/* binary, struct xtfw_u16_range */
 	XTFW_MATCH_A_TTL_OP,		/* u8, enum xtfw_ttl_op */
@@ -369,7 +370,11 @@ enum xtfw_multiport_dir {
 #define XTFW_CTSTATE_DNAT	(1U << 6)
 #define XTFW_CTSTATE_ALL	((1U << 7) - 1)
 
-/* --limit: RATE events per XTFW_LIMIT_SCALE seconds, as iptables' avg. */
+/*
+ * --limit N/UNIT: RATE is the average interval between matches in units of
+ * 1/XTFW_LIMIT_SCALE seconds, as iptables' avg: XTFW_LIMIT_SCALE * (1, 60,
+ * 3600 or 86400) / N. --limit-burst is BURST, 1..10000.
+ */
 #define XTFW_LIMIT_SCALE	10000
 
 enum xtfw_ttl_op {
