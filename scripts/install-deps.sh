@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install the Debian packages xtfw needs to build, to test in a VM and to
+# run its selftests. Idempotent: asks dpkg first and says nothing when every
+# package is already installed; only then runs apt-get update + install.
+#
+# Usage: scripts/install-deps.sh [--check]
+#   --check  only report missing packages (exit 1 if any), install nothing
+
+set -euo pipefail
+
+PACKAGES=(
+	# build: module and xtctl
+	build-essential pkg-config libmnl-dev libjansson-dev dkms kmod sparse
+	# kernels and headers the VM boots and the module builds against
+	linux-image-amd64 linux-headers-amd64
+	linux-image-6.12-amd64 linux-headers-6.12-amd64
+	# VM runner and its initramfs
+	qemu-system-x86 busybox-static cpio xz-utils
+	# what the selftests run (inside the guest, from the shared host root)
+	iproute2 iputils-ping python3-scapy socat iptables nftables iperf3
+	util-linux procps
+)
+
+missing_packages()
+{
+	local pkg status
+
+	for pkg in "${PACKAGES[@]}"; do
+		status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null) || status=
+		[[ $status == ii* ]] || echo "$pkg"
+	done
+}
+
+main()
+{
+	local -a missing
+
+	mapfile -t missing < <(missing_packages)
+	((${#missing[@]} == 0)) && exit 0
+
+	if [[ ${1:-} == --check ]]; then
+		echo "missing packages: ${missing[*]}" >&2
+		exit 1
+	fi
+	if ((EUID != 0)); then
+		echo "install-deps: missing ${missing[*]}; run as root to install" >&2
+		exit 1
+	fi
+
+	echo "install-deps: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get -q update
+	apt-get -q install -y --no-install-recommends "${missing[@]}"
+}
+
+main "$@"
