@@ -1,0 +1,300 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Usage: selftests/vm/run-vm.sh [--kernel KVER] [--timeout SECS] [--log FILE]
+#                               [--] [CMD [ARG...]]
+#        selftests/vm/run-vm.sh --list-kernels
+#
+# Boot a Debian kernel under QEMU (TCG) with the host root and this checkout
+# shared read-only over 9p, run CMD as root in the guest with /xtfw (this
+# checkout) as working directory, and power off. Without CMD, start an
+# interactive shell on the serial line instead (no timeout unless given).
+#
+# The guest's console is copied to stdout and to the log. The exit status is
+# CMD's, read from the "XTFW-VM-EXIT=<status>" line the guest prints last,
+# except that the run fails when:
+#   * the marker is missing (125) or the timeout expired (124; QEMU killed);
+#   * the kernel reported an oops, BUG, WARNING, lockdep, KASAN … on the
+#     console or in dmesg, or left taint bits other than O and E (then the
+#     status is CMD's if non-zero, else 1).
+# The reason is printed as a "run-vm: FAIL: …" line.
+#
+# KVER defaults to the newest kernel that has /boot/vmlinuz-KVER and headers
+# (--list-kernels). Only one VM runs at a time on a machine: a second run
+# waits for the first (lock file $XTFW_VM_LOCK, default /tmp/xtfw-vm.lock).
+
+set -euo pipefail
+shopt -s extglob
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+# shellcheck source=selftests/klog.sh
+source "$REPO/selftests/klog.sh"
+
+TIMEOUT=
+KVER=
+LOG=
+QEMU_PID=
+RUN_DIR=
+# Time the guest needs to boot before CMD starts, kept out of the guest's own
+# command timeout so that the guest rather than the host notices a hang.
+BOOT_ALLOWANCE=30
+
+usage()
+{
+	sed -n '3,8s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+	exit 2
+}
+
+say()
+{
+	echo "run-vm: $*"
+	if [[ -n ${LOG_FD:-} ]]; then echo "run-vm: $*" >&"$LOG_FD"; fi
+}
+
+# Kernels the VM can boot and the module can be built for.
+list_kernels()
+{
+	local image kver
+
+	for image in /boot/vmlinuz-*; do
+		[[ -e $image ]] || continue
+		kver=${image#/boot/vmlinuz-}
+		if [[ -d /lib/modules/$kver/build || -d /usr/src/linux-headers-$kver ]] &&
+		   [[ -d /lib/modules/$kver/kernel ]]; then
+			echo "$kver"
+		fi
+	done | sort -V
+}
+
+parse_args()
+{
+	while (($#)); do
+		case $1 in
+		--kernel)	KVER=${2:?}; shift ;;
+		--timeout)	TIMEOUT=${2:?}; shift ;;
+		--log)		LOG=${2:?}; shift ;;
+		--list-kernels)	list_kernels; exit 0 ;;
+		-h|--help)	usage ;;
+		--)		shift; break ;;
+		-*)		echo "run-vm: unknown option $1" >&2; usage ;;
+		*)		break ;;
+		esac
+		shift
+	done
+	CMD=("$@")
+	[[ -z $TIMEOUT || $TIMEOUT =~ ^[0-9]+$ ]] || usage
+	if [[ -z $KVER ]]; then
+		KVER=$(list_kernels | tail -n1)
+		[[ -n $KVER ]] || { echo "run-vm: no kernel with headers in /boot" >&2; exit 125; }
+	fi
+	[[ -f /boot/vmlinuz-$KVER ]] || { echo "run-vm: no /boot/vmlinuz-$KVER" >&2; exit 125; }
+}
+
+kernel_cmdline()
+{
+	local args="console=ttyS0 quiet panic=-1 xtfw_run=${RUN_DIR#"$REPO"/}"
+
+	if ((${#CMD[@]} == 0)); then
+		args+=" xtfw_shell=1"
+	elif [[ -n $TIMEOUT ]] && ((TIMEOUT > 2 * BOOT_ALLOWANCE)); then
+		args+=" xtfw_timeout=$((TIMEOUT - BOOT_ALLOWANCE))"
+	fi
+	echo "$args"
+}
+
+# The uncompressed kernel of /boot/vmlinuz-KVER, cached in build/vm/: QEMU
+# boots it through its PVH entry point, which skips the bzImage's real-mode
+# setup and decompressor (about 4 of the 9 seconds a 6.1 boot takes under
+# TCG). Falls back to the bzImage when no ELF with a PVH note comes out.
+boot_image()
+{
+	local bz=/boot/vmlinuz-$KVER out=$REPO/build/vm/vmlinux-$KVER
+	local stamp offset
+
+	stamp=$(stat -L -c '%s %Y' "$bz")
+	if [[ -f $out && $(cat "$out.stamp" 2>/dev/null) == "$stamp" ]]; then
+		echo "$out"
+		return
+	fi
+	# shellcheck disable=SC2013 # one number per line
+	for offset in $(LC_ALL=C grep -obUaP '\xFD7zXZ\x00|\x28\xB5\x2F\xFD' "$bz" | cut -d: -f1); do
+		{ tail -c "+$((offset + 1))" "$bz" | xz -dc || true; } >"$out.tmp" 2>/dev/null
+		[[ -s $out.tmp ]] ||
+			{ tail -c "+$((offset + 1))" "$bz" | zstd -qdc || true; } >"$out.tmp" 2>/dev/null
+		# XEN_ELFNOTE_PHYS32_ENTRY (18) is the PVH entry point.
+		if readelf -n "$out.tmp" 2>/dev/null | grep -q 'Xen.*0x00000012'; then
+			mv "$out.tmp" "$out"
+			echo "$stamp" >"$out.stamp"
+			echo "$out"
+			return
+		fi
+	done
+	rm -f "$out.tmp"
+	echo "$bz"
+}
+
+qemu_args()
+{
+	local initrd=$1 share=local,security_model=none,readonly=on,multidevs=remap
+
+	# shellcheck disable=SC2054 # the commas belong to QEMU options
+	QEMU=(qemu-system-x86_64
+		-accel tcg,thread=multi -cpu max -m 1G -smp 2
+		-nographic -no-reboot -nic none
+		-kernel "$(boot_image)" -initrd "$initrd"
+		-append "$(kernel_cmdline)"
+		-virtfs "$share,path=/,mount_tag=root"
+		-virtfs "$share,path=$REPO,mount_tag=xtfw")
+}
+
+# shellcheck disable=SC2317 # called from the EXIT trap
+cleanup()
+{
+	if [[ -n $QEMU_PID ]]; then kill -KILL "$QEMU_PID" 2>/dev/null || true; fi
+	if [[ -n $RUN_DIR ]]; then rm -rf "$RUN_DIR"; fi
+}
+
+seconds_since()
+{
+	awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'
+}
+
+# Copy the console to stdout and the log line by line, note when the guest is
+# up, and kill QEMU once the deadline has passed.
+stream_console()
+{
+	local fd=$1 start=$2 deadline=$3 buf='' part line rc
+
+	while :; do
+		rc=0
+		IFS= read -r -t 1 -u "$fd" part || rc=$?
+		if ((rc > 128)); then
+			buf+=$part
+			if ((deadline > 0 && SECONDS >= deadline)); then
+				TIMED_OUT=1
+				kill -KILL "$QEMU_PID" 2>/dev/null || true
+				deadline=0
+			fi
+			continue
+		fi
+		line=${buf}${part}
+		buf=
+		((rc == 0)) || [[ -n $line ]] || break
+		line=${line%$'\r'}
+		# SeaBIOS clears the screen: drop the terminal escapes.
+		line=${line//$'\e'c/}
+		line=${line//$'\e['*([0-9;?])[a-zA-Z]/}
+		printf '%s\n' "$line"
+		printf '%s\n' "$line" >&"$LOG_FD"
+		if [[ $line == *XTFW-VM-READY* && -z $BOOT_TIME ]]; then
+			BOOT_TIME=$(seconds_since "$start")
+			say "guest up after ${BOOT_TIME}s (kernel $KVER)"
+		fi
+		((rc == 0)) || break
+	done
+}
+
+# Decide the run's status from the console log; print why it failed.
+verdict()
+{
+	local log=$1 status taint bad klog line
+
+	if ((TIMED_OUT)); then
+		say "FAIL: timeout after ${TIMEOUT}s, QEMU killed"
+		return 124
+	fi
+	status=$(sed -n 's/^XTFW-VM-EXIT=\([0-9]\{1,3\}\)$/\1/p' "$log" | tail -n1)
+	if [[ -z $status ]]; then
+		say "FAIL: the guest printed no XTFW-VM-EXIT marker (crash or panic?)"
+		status=125
+	fi
+
+	klog=$( { grep -a -E '^\[ *[0-9]+\.[0-9]+\] ' "$log" || true; } | klog_bad_lines
+		grep -a '^XTFW-VM-KLOG: ' "$log" || true)
+	if [[ -n $klog ]]; then
+		say "FAIL: the kernel reported problems:"
+		while IFS= read -r line; do say "  $line"; done <<<"$klog"
+		((status != 0)) || status=1
+	fi
+
+	taint=$(sed -n 's/^XTFW-VM-TAINT=\([0-9]*\)$/\1/p' "$log" | tail -n1)
+	if [[ -n $taint ]]; then
+		bad=$((taint & ~KLOG_TAINT_OK))
+		if ((bad)); then
+			say "FAIL: kernel taint $taint (bits $bad besides O/E)"
+			((status != 0)) || status=1
+		fi
+	fi
+	return "$status"
+}
+
+run_batch()
+{
+	local initrd=$1 fd start deadline=0 status=0
+
+	printf '%q ' "${CMD[@]}" >"$RUN_DIR/cmd"
+	echo >>"$RUN_DIR/cmd"
+	qemu_args "$initrd"
+
+	start=$EPOCHREALTIME
+	[[ -z $TIMEOUT ]] || deadline=$((SECONDS + TIMEOUT))
+	exec {fd}< <(exec "${QEMU[@]}" </dev/null 2>&1)
+	QEMU_PID=$!
+	TIMED_OUT=0
+	BOOT_TIME=
+	stream_console "$fd" "$start" "$deadline"
+	exec {fd}<&-
+	wait "$QEMU_PID" 2>/dev/null || true
+	QEMU_PID=
+
+	verdict "$LOG" || status=$?
+	say "$KVER: exit status $status after $(seconds_since "$start")s" \
+	    "(boot ${BOOT_TIME:-?}s)"
+	return "$status"
+}
+
+run_shell()
+{
+	local initrd=$1
+
+	: >"$RUN_DIR/cmd"
+	qemu_args "$initrd"
+	if [[ -n $TIMEOUT ]]; then
+		timeout --foreground -k 5 "$TIMEOUT" "${QEMU[@]}" | tee "$LOG"
+	else
+		"${QEMU[@]}" | tee "$LOG"
+	fi
+}
+
+main()
+{
+	local initrd status=0
+
+	parse_args "$@"
+	initrd=$REPO/build/vm/initramfs-$KVER.cpio
+	"$HERE/mkinitramfs.sh" "$KVER" "$initrd"
+
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	RUN_DIR=$(mktemp -d "$REPO/build/vm/run.XXXXXX")
+	LOG=${LOG:-$RUN_DIR/console.log}
+	mkdir -p "$(dirname "$LOG")"
+	: >"$LOG"
+	exec {LOG_FD}>>"$LOG"
+
+	exec {LOCK_FD}>"${XTFW_VM_LOCK:-/tmp/xtfw-vm.lock}"
+	if ! flock -n "$LOCK_FD"; then
+		say "waiting for another VM to finish"
+		flock "$LOCK_FD"
+	fi
+
+	if ((${#CMD[@]} == 0)); then
+		run_shell "$initrd" || status=$?
+	else
+		run_batch "$initrd" || status=$?
+	fi
+	exit "$status"
+}
+
+main "$@"
