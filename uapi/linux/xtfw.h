@@ -78,6 +78,7 @@
 #ifndef _UAPI_LINUX_XTFW_H
 #define _UAPI_LINUX_XTFW_H
 
+#include <linux/const.h>
 #include <linux/types.h>
 
 #define XTFW_GENL_NAME		"xtfw"
@@ -127,6 +128,7 @@ enum xtfw_cmd {
 	XTFW_CMD_CT_STATS,
 	__XTFW_CMD_MAX
 };
+
 #define XTFW_CMD_MAX (__XTFW_CMD_MAX - 1)
 
 /* Top-level attributes of every command. */
@@ -149,9 +151,10 @@ enum xtfw_attr {
 	XTFW_A_PAD,
 	__XTFW_A_MAX
 };
+
 #define XTFW_A_MAX (__XTFW_A_MAX - 1)
 
-#define XTFW_CHAIN_F_BUILTIN	(1U << 0)
+#define XTFW_CHAIN_F_BUILTIN	_BITUL(0)
 
 enum xtfw_counters_attr {
 	XTFW_COUNTERS_A_UNSPEC,
@@ -160,6 +163,7 @@ enum xtfw_counters_attr {
 	XTFW_COUNTERS_A_PAD,
 	__XTFW_COUNTERS_A_MAX
 };
+
 #define XTFW_COUNTERS_A_MAX (__XTFW_COUNTERS_A_MAX - 1)
 
 /*
@@ -192,15 +196,16 @@ enum xtfw_rule_attr {
 	XTFW_RULE_A_TARGET,	/* nest, enum xtfw_target_attr */
 	__XTFW_RULE_A_MAX
 };
+
 #define XTFW_RULE_A_MAX (__XTFW_RULE_A_MAX - 1)
 
-#define XTFW_INV_SRC	(1U << 0)
-#define XTFW_INV_DST	(1U << 1)
-#define XTFW_INV_IIF	(1U << 2)
-#define XTFW_INV_OIF	(1U << 3)
-#define XTFW_INV_PROTO	(1U << 4)
-#define XTFW_INV_FRAG	(1U << 5)
-#define XTFW_INV_ALL	((1U << 6) - 1)
+#define XTFW_INV_SRC	_BITUL(0)
+#define XTFW_INV_DST	_BITUL(1)
+#define XTFW_INV_IIF	_BITUL(2)
+#define XTFW_INV_OIF	_BITUL(3)
+#define XTFW_INV_PROTO	_BITUL(4)
+#define XTFW_INV_FRAG	_BITUL(5)
+#define XTFW_INV_ALL	(_BITUL(6) - 1)
 
 /* Each entry of XTFW_RULE_A_MATCHES is one XTFW_MATCH nest. */
 #define XTFW_MATCH 1
@@ -286,32 +291,33 @@ enum xtfw_match_attr {
 	XTFW_MATCH_A_FRAG_FLAGS,	/* u32, XTFW_FRAG_F_* */
 	__XTFW_MATCH_A_MAX
 };
+
 #define XTFW_MATCH_A_MAX (__XTFW_MATCH_A_MAX - 1)
 
 /* XTFW_MATCH_A_INV bits: one per option that can be negated. */
-#define XTFW_MINV_SPORT		(1U << 0)
-#define XTFW_MINV_DPORT		(1U << 1)
-#define XTFW_MINV_TCP_FLAGS	(1U << 2)
-#define XTFW_MINV_TCP_OPTION	(1U << 3)
-#define XTFW_MINV_ICMP		(1U << 4)
-#define XTFW_MINV_PORTS		(1U << 5)
-#define XTFW_MINV_CTSTATE	(1U << 6)
-#define XTFW_MINV_MARK		(1U << 7)
-#define XTFW_MINV_LEN		(1U << 8)
-#define XTFW_MINV_SRC_RANGE	(1U << 9)
-#define XTFW_MINV_DST_RANGE	(1U << 10)
-#define XTFW_MINV_SRC_TYPE	(1U << 11)
-#define XTFW_MINV_DST_TYPE	(1U << 12)
-#define XTFW_MINV_RECENT	(1U << 13)
-#define XTFW_MINV_UID		(1U << 14)
-#define XTFW_MINV_GID		(1U << 15)
-#define XTFW_MINV_STATISTIC	(1U << 16)
-#define XTFW_MINV_PKTTYPE	(1U << 17)
-#define XTFW_MINV_RT_TYPE	(1U << 18)
-#define XTFW_MINV_RT_SEGSLEFT	(1U << 19)
-#define XTFW_MINV_FRAG_ID	(1U << 20)
-#define XTFW_MINV_LIMIT		(1U << 21)
-#define XTFW_MINV_ALL		((1U << 22) - 1)
+#define XTFW_MINV_SPORT		_BITUL(0)
+#define XTFW_MINV_DPORT		_BITUL(1)
+#define XTFW_MINV_TCP_FLAGS	_BITUL(2)
+#define XTFW_MINV_TCP_OPTION	_BITUL(3)
+#define XTFW_MINV_ICMP		_BITUL(4)
+#define XTFW_MINV_PORTS		_BITUL(5)
+#define XTFW_MINV_CTSTATE	_BITUL(6)
+#define XTFW_MINV_MARK		_BITUL(7)
+#define XTFW_MINV_LEN		_BITUL(8)
+#define XTFW_MINV_SRC_RANGE	_BITUL(9)
+#define XTFW_MINV_DST_RANGE	_BITUL(10)
+#define XTFW_MINV_SRC_TYPE	_BITUL(11)
+#define XTFW_MINV_DST_TYPE	_BITUL(12)
+#define XTFW_MINV_RECENT	_BITUL(13)
+#define XTFW_MINV_UID		_BITUL(14)
+#define XTFW_MINV_GID		_BITUL(15)
+#define XTFW_MINV_STATISTIC	_BITUL(16)
+#define XTFW_MINV_PKTTYPE	_BITUL(17)
+#define XTFW_MINV_RT_TYPE	_BITUL(18)
+#define XTFW_MINV_RT_SEGSLEFT	_BITUL(19)
+#define XTFW_MINV_FRAG_ID	_BITUL(20)
+#define XTFW_MINV_LIMIT		_BITUL(21)
+#define XTFW_MINV_ALL		(_BITUL(22) - 1)
 
 /* Inclusive ranges, host byte order. */
 struct xtfw_port_range {
@@ -361,14 +367,14 @@ enum xtfw_multiport_dir {
 	XTFW_MULTIPORT_ANY,	/* --ports */
 };
 
-#define XTFW_CTSTATE_INVALID	(1U << 0)
-#define XTFW_CTSTATE_ESTABLISHED (1U << 1)
-#define XTFW_CTSTATE_RELATED	(1U << 2)
-#define XTFW_CTSTATE_NEW	(1U << 3)
-#define XTFW_CTSTATE_UNTRACKED	(1U << 4)
-#define XTFW_CTSTATE_SNAT	(1U << 5)
-#define XTFW_CTSTATE_DNAT	(1U << 6)
-#define XTFW_CTSTATE_ALL	((1U << 7) - 1)
+#define XTFW_CTSTATE_INVALID	_BITUL(0)
+#define XTFW_CTSTATE_ESTABLISHED _BITUL(1)
+#define XTFW_CTSTATE_RELATED	_BITUL(2)
+#define XTFW_CTSTATE_NEW	_BITUL(3)
+#define XTFW_CTSTATE_UNTRACKED	_BITUL(4)
+#define XTFW_CTSTATE_SNAT	_BITUL(5)
+#define XTFW_CTSTATE_DNAT	_BITUL(6)
+#define XTFW_CTSTATE_ALL	(_BITUL(7) - 1)
 
 /*
  * --limit N/UNIT: RATE is the average interval between matches in units of
@@ -384,23 +390,23 @@ enum xtfw_ttl_op {
 	XTFW_TTL_GT,
 };
 
-#define XTFW_ADDRTYPE_UNSPEC	(1U << 0)
-#define XTFW_ADDRTYPE_UNICAST	(1U << 1)
-#define XTFW_ADDRTYPE_LOCAL	(1U << 2)
-#define XTFW_ADDRTYPE_BROADCAST	(1U << 3)
-#define XTFW_ADDRTYPE_ANYCAST	(1U << 4)
-#define XTFW_ADDRTYPE_MULTICAST	(1U << 5)
-#define XTFW_ADDRTYPE_BLACKHOLE	(1U << 6)
-#define XTFW_ADDRTYPE_UNREACHABLE (1U << 7)
-#define XTFW_ADDRTYPE_PROHIBIT	(1U << 8)
-#define XTFW_ADDRTYPE_THROW	(1U << 9)
-#define XTFW_ADDRTYPE_NAT	(1U << 10)
-#define XTFW_ADDRTYPE_XRESOLVE	(1U << 11)
-#define XTFW_ADDRTYPE_ALL	((1U << 12) - 1)
+#define XTFW_ADDRTYPE_UNSPEC	_BITUL(0)
+#define XTFW_ADDRTYPE_UNICAST	_BITUL(1)
+#define XTFW_ADDRTYPE_LOCAL	_BITUL(2)
+#define XTFW_ADDRTYPE_BROADCAST	_BITUL(3)
+#define XTFW_ADDRTYPE_ANYCAST	_BITUL(4)
+#define XTFW_ADDRTYPE_MULTICAST	_BITUL(5)
+#define XTFW_ADDRTYPE_BLACKHOLE	_BITUL(6)
+#define XTFW_ADDRTYPE_UNREACHABLE _BITUL(7)
+#define XTFW_ADDRTYPE_PROHIBIT	_BITUL(8)
+#define XTFW_ADDRTYPE_THROW	_BITUL(9)
+#define XTFW_ADDRTYPE_NAT	_BITUL(10)
+#define XTFW_ADDRTYPE_XRESOLVE	_BITUL(11)
+#define XTFW_ADDRTYPE_ALL	(_BITUL(12) - 1)
 
-#define XTFW_ADDRTYPE_F_LIMIT_IFACE_IN	(1U << 0)
-#define XTFW_ADDRTYPE_F_LIMIT_IFACE_OUT	(1U << 1)
-#define XTFW_ADDRTYPE_F_ALL		((1U << 2) - 1)
+#define XTFW_ADDRTYPE_F_LIMIT_IFACE_IN	_BITUL(0)
+#define XTFW_ADDRTYPE_F_LIMIT_IFACE_OUT	_BITUL(1)
+#define XTFW_ADDRTYPE_F_ALL		(_BITUL(2) - 1)
 
 enum xtfw_recent_cmd {
 	XTFW_RECENT_SET,
@@ -409,20 +415,20 @@ enum xtfw_recent_cmd {
 	XTFW_RECENT_REMOVE,
 };
 
-#define XTFW_RECENT_F_RDEST	(1U << 0)	/* else --rsource */
-#define XTFW_RECENT_F_RTTL	(1U << 1)
-#define XTFW_RECENT_F_REAP	(1U << 2)
-#define XTFW_RECENT_F_ALL	((1U << 3) - 1)
+#define XTFW_RECENT_F_RDEST	_BITUL(0)	/* else --rsource */
+#define XTFW_RECENT_F_RTTL	_BITUL(1)
+#define XTFW_RECENT_F_REAP	_BITUL(2)
+#define XTFW_RECENT_F_ALL	(_BITUL(3) - 1)
 
 enum xtfw_stat_mode {
 	XTFW_STAT_RANDOM,
 	XTFW_STAT_NTH,
 };
 
-#define XTFW_FRAG_F_FIRST	(1U << 0)
-#define XTFW_FRAG_F_MORE	(1U << 1)
-#define XTFW_FRAG_F_LAST	(1U << 2)
-#define XTFW_FRAG_F_ALL		((1U << 3) - 1)
+#define XTFW_FRAG_F_FIRST	_BITUL(0)
+#define XTFW_FRAG_F_MORE	_BITUL(1)
+#define XTFW_FRAG_F_LAST	_BITUL(2)
+#define XTFW_FRAG_F_ALL		(_BITUL(3) - 1)
 
 /*
  * Targets. XTFW_TARGET_A_TYPE is required; absent XTFW_RULE_A_TARGET means a
@@ -469,6 +475,7 @@ enum xtfw_target_attr {
 	XTFW_TARGET_A_NAT_FLAGS,	/* u32, XTFW_NAT_F_* */
 	__XTFW_TARGET_A_MAX
 };
+
 #define XTFW_TARGET_A_MAX (__XTFW_TARGET_A_MAX - 1)
 
 enum xtfw_reject_with {
@@ -487,11 +494,11 @@ enum xtfw_reject_with {
 	__XTFW_REJECT_MAX
 };
 
-#define XTFW_LOG_F_TCPSEQ	(1U << 0)
-#define XTFW_LOG_F_TCPOPT	(1U << 1)
-#define XTFW_LOG_F_IPOPT	(1U << 2)
-#define XTFW_LOG_F_UID		(1U << 3)
-#define XTFW_LOG_F_MACDECODE	(1U << 5)
+#define XTFW_LOG_F_TCPSEQ	_BITUL(0)
+#define XTFW_LOG_F_TCPOPT	_BITUL(1)
+#define XTFW_LOG_F_IPOPT	_BITUL(2)
+#define XTFW_LOG_F_UID		_BITUL(3)
+#define XTFW_LOG_F_MACDECODE	_BITUL(5)
 #define XTFW_LOG_F_ALL		(0x2f)
 
 enum xtfw_connmark_op {
@@ -514,12 +521,12 @@ struct xtfw_nat_range {
 	__u16 max_port;
 };
 
-#define XTFW_NAT_F_MAP_IPS	(1U << 0)	/* addresses given */
-#define XTFW_NAT_F_PROTO	(1U << 1)	/* ports given */
-#define XTFW_NAT_F_RANDOM	(1U << 2)
-#define XTFW_NAT_F_PERSISTENT	(1U << 3)
-#define XTFW_NAT_F_RANDOM_FULLY	(1U << 4)
-#define XTFW_NAT_F_ALL		((1U << 5) - 1)
+#define XTFW_NAT_F_MAP_IPS	_BITUL(0)	/* addresses given */
+#define XTFW_NAT_F_PROTO	_BITUL(1)	/* ports given */
+#define XTFW_NAT_F_RANDOM	_BITUL(2)
+#define XTFW_NAT_F_PERSISTENT	_BITUL(3)
+#define XTFW_NAT_F_RANDOM_FULLY	_BITUL(4)
+#define XTFW_NAT_F_ALL		(_BITUL(5) - 1)
 
 /*
  * Verdicts, for built-in chain policies. The numbers are netfilter's
@@ -565,14 +572,15 @@ enum xtfw_ct_attr {
 	XTFW_CT_A_PAD,
 	__XTFW_CT_A_MAX
 };
+
 #define XTFW_CT_A_MAX (__XTFW_CT_A_MAX - 1)
 
-#define XTFW_CT_S_SEEN_REPLY	(1U << 0)
-#define XTFW_CT_S_ASSURED	(1U << 1)
-#define XTFW_CT_S_CONFIRMED	(1U << 2)
-#define XTFW_CT_S_SNAT		(1U << 3)
-#define XTFW_CT_S_DNAT		(1U << 4)
-#define XTFW_CT_S_DYING		(1U << 5)
+#define XTFW_CT_S_SEEN_REPLY	_BITUL(0)
+#define XTFW_CT_S_ASSURED	_BITUL(1)
+#define XTFW_CT_S_CONFIRMED	_BITUL(2)
+#define XTFW_CT_S_SNAT		_BITUL(3)
+#define XTFW_CT_S_DNAT		_BITUL(4)
+#define XTFW_CT_S_DYING		_BITUL(5)
 
 enum xtfw_tcp_state {
 	XTFW_TCP_NONE,
@@ -596,6 +604,7 @@ enum xtfw_ctconf_attr {
 	XTFW_CTCONF_A_COUNT,		/* u32, entries now (GETCONF) */
 	__XTFW_CTCONF_A_MAX
 };
+
 #define XTFW_CTCONF_A_MAX (__XTFW_CTCONF_A_MAX - 1)
 
 enum xtfw_timeout_attr {
@@ -606,6 +615,7 @@ enum xtfw_timeout_attr {
 	XTFW_TIMEOUT_A_SECONDS,		/* u32 */
 	__XTFW_TIMEOUT_A_MAX
 };
+
 #define XTFW_TIMEOUT_A_MAX (__XTFW_TIMEOUT_A_MAX - 1)
 
 enum xtfw_udp_state {
@@ -626,6 +636,7 @@ enum xtfw_ctstats_attr {
 	XTFW_CTSTATS_A_PAD,
 	__XTFW_CTSTATS_A_MAX
 };
+
 #define XTFW_CTSTATS_A_MAX (__XTFW_CTSTATS_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_XTFW_H */

@@ -1,0 +1,83 @@
+# xtfw: kernel module, xtctl and their tests.
+#
+#   make                 module for KDIR and xtctl
+#   make modules-all     the module for every installed kernel (build/KVER/)
+#   make check           build, userspace unit tests, VM selftests on all kernels
+#   make demo            boot a VM and show xtfw filtering real traffic
+#   make deps            install what a fresh Debian 12 machine needs (apt)
+
+SHELL := /bin/bash
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
+
+# The running kernel's build dir if it exists, else the newest installed
+# Debian headers.
+KDIR ?= $(or $(wildcard /lib/modules/$(shell uname -r)/build),\
+	     $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+KERNELS = $(sort $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build))))
+
+MODULE_SRCS := $(wildcard $(TOP)/module/*.[ch]) $(TOP)/uapi/linux/xtfw.h \
+	       $(TOP)/Kbuild $(TOP)/dkms.conf
+
+.PHONY: all module modules-all xtctl check check-unit check-vm demo deps \
+	style sparse dkms-build dkms-install dkms-remove install clean
+
+all: module xtctl
+
+# Each kernel builds in its own tree of symlinks, build/KVER, so objects
+# of one kernel never mix with another's.
+module:
+	@test -n "$(KVER)" || { echo "no kernel headers at KDIR=$(KDIR)" >&2; exit 1; }
+	@$(TOP)/scripts/mkbuildtree.sh $(TOP) $(TOP)/build/$(KVER)
+	$(MAKE) -C $(KDIR) M=$(TOP)/build/$(KVER) W=1 modules
+
+modules-all:
+	@set -e; for k in $(KERNELS); do \
+		$(MAKE) --no-print-directory module KDIR=/lib/modules/$$k/build; \
+	done
+
+xtctl:
+	$(MAKE) -C $(TOP)/tools/xtctl
+
+check-unit: xtctl
+	$(MAKE) -C $(TOP)/tools/xtctl test
+
+check-vm: modules-all xtctl
+	$(TOP)/selftests/vm/check.sh
+
+check: check-unit check-vm
+
+demo: modules-all xtctl
+	$(TOP)/selftests/vm/demo.sh
+
+deps:
+	@$(TOP)/scripts/install-deps.sh
+
+CHECKPATCH ?= $(firstword $(wildcard /usr/src/linux-source-*/scripts/checkpatch.pl) \
+			  $(wildcard /root/src/linux-source-*/scripts/checkpatch.pl))
+style:
+	@test -n "$(CHECKPATCH)" || { echo "checkpatch.pl not found (apt-get install linux-source-6.1 and unpack it)" >&2; exit 1; }
+	$(CHECKPATCH) --no-tree --strict --terse --show-types \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f \
+		$(TOP)/module/*.[ch] $(TOP)/uapi/linux/xtfw.h
+
+sparse:
+	@$(TOP)/scripts/mkbuildtree.sh $(TOP) $(TOP)/build/$(KVER)
+	$(MAKE) -C $(KDIR) M=$(TOP)/build/$(KVER) C=2 W=1 modules
+
+dkms-build:
+	$(TOP)/scripts/dkms.sh build
+
+dkms-install:
+	$(TOP)/scripts/dkms.sh install
+
+dkms-remove:
+	$(TOP)/scripts/dkms.sh remove
+
+install: xtctl
+	install -D -m 0755 $(TOP)/tools/xtctl/xtctl $(DESTDIR)/usr/sbin/xtctl
+
+clean:
+	rm -rf $(TOP)/build
+	$(MAKE) -C $(TOP)/tools/xtctl clean

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Turning one XTFW_A_RULE nest into a compiled rule, and the per-CPU
+ * counters every rule and policy carries.
+ */
+#include <linux/slab.h>
+
+#include "xtfw.h"
+
+int xtfw_parse_error(const struct xtfw_parse_ctx *ctx,
+		     const struct nlattr *attr, const char *fmt, ...)
+{
+	char *buf = ctx->errbuf;
+	size_t len = XTFW_ERRMSG_LEN;
+	int n = 0;
+	va_list ap;
+
+	if (ctx->chain && ctx->rulenum)
+		n = scnprintf(buf, len, "%s %s rule %u: ",
+			      xtfw_table_name(ctx->table), ctx->chain,
+			      ctx->rulenum);
+	else if (ctx->chain)
+		n = scnprintf(buf, len, "%s %s: ",
+			      xtfw_table_name(ctx->table), ctx->chain);
+	va_start(ap, fmt);
+	vscnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+
+	xtfw_set_errmsg(ctx->extack, attr, buf);
+	return -EINVAL;
+}
+
+static bool addr_is_family(const union xtfw_addr *a, u8 family)
+{
+	return family == XTFW_FAMILY_IPV6 ||
+	       !(a->ip6[1] | a->ip6[2] | a->ip6[3]);
+}
+
+/* A netmask must be contiguous ones followed by zeros. */
+static bool mask_is_prefix(const union xtfw_addr *m, u8 family)
+{
+	int words = family == XTFW_FAMILY_IPV4 ? 1 : 4;
+	bool seen_zero = false;
+	int i;
+
+	for (i = 0; i < words; i++) {
+		u32 w = ntohl(m->ip6[i]);
+
+		if (seen_zero && w)
+			return false;
+		if (w != 0xffffffff) {
+			if (w & (~w >> 1))
+				return false;
+			seen_zero = true;
+		}
+	}
+	return true;
+}
+
+static int parse_addr(struct nlattr **tb, int a_addr, int a_mask,
+		      union xtfw_addr *addr, union xtfw_addr *mask,
+		      const struct xtfw_parse_ctx *ctx)
+{
+	int i;
+
+	if (!tb[a_addr] && !tb[a_mask])
+		return 0;
+	if (!tb[a_addr] || !tb[a_mask])
+		return xtfw_parse_error(ctx, tb[a_addr] ? tb[a_addr] :
+					tb[a_mask],
+					"address and mask go together");
+	nla_memcpy(addr, tb[a_addr], sizeof(*addr));
+	nla_memcpy(mask, tb[a_mask], sizeof(*mask));
+	if (!addr_is_family(addr, ctx->family) ||
+	    !addr_is_family(mask, ctx->family))
+		return xtfw_parse_error(ctx, tb[a_addr],
+					"IPv4 address with bytes past the fourth");
+	if (!mask_is_prefix(mask, ctx->family))
+		return xtfw_parse_error(ctx, tb[a_mask],
+					"address mask is not a prefix");
+	for (i = 0; i < 4; i++)
+		addr->ip6[i] &= mask->ip6[i];
+	return 1;
+}
+
+/*
+ * Interface names: "eth0" matches exactly, "eth+" any name starting with
+ * "eth". The mask holds 0xff for every byte to compare, as ip_tables does,
+ * so the packet path compares whole words.
+ */
+static int parse_iface(const struct nlattr *attr, char *name, char *mask,
+		       const struct xtfw_parse_ctx *ctx)
+{
+	size_t len;
+
+	if (!attr)
+		return 0;
+	nla_strscpy(name, attr, IFNAMSIZ);
+	len = strlen(name);
+	if (!len)
+		return xtfw_parse_error(ctx, attr, "empty interface name");
+	memset(mask, 0, IFNAMSIZ);
+	if (name[len - 1] == '+') {
+		name[len - 1] = '\0';
+		memset(mask, 0xff, len - 1);
+	} else {
+		memset(mask, 0xff, len + 1);
+	}
+	return 1;
+}
+
+static int parse_header(struct nlattr **tb, struct xtfw_ipmatch *ip,
+			const struct xtfw_parse_ctx *ctx)
+{
+	int ret;
+
+	ret = parse_addr(tb, XTFW_RULE_A_SRC, XTFW_RULE_A_SRC_MASK,
+			 &ip->src, &ip->smsk, ctx);
+	if (ret < 0)
+		return ret;
+	if (ret)
+		ip->flags |= XTFW_IPM_F_SRC;
+	ret = parse_addr(tb, XTFW_RULE_A_DST, XTFW_RULE_A_DST_MASK,
+			 &ip->dst, &ip->dmsk, ctx);
+	if (ret < 0)
+		return ret;
+	if (ret)
+		ip->flags |= XTFW_IPM_F_DST;
+
+	ret = parse_iface(tb[XTFW_RULE_A_IIF], ip->iif, ip->iifmask, ctx);
+	if (ret < 0)
+		return ret;
+	if (ret)
+		ip->flags |= XTFW_IPM_F_IIF;
+	ret = parse_iface(tb[XTFW_RULE_A_OIF], ip->oif, ip->oifmask, ctx);
+	if (ret < 0)
+		return ret;
+	if (ret)
+		ip->flags |= XTFW_IPM_F_OIF;
+
+	if (tb[XTFW_RULE_A_PROTO]) {
+		ip->proto = nla_get_u8(tb[XTFW_RULE_A_PROTO]);
+		ip->flags |= XTFW_IPM_F_PROTO;
+	}
+	if (tb[XTFW_RULE_A_FRAG]) {
+		if (ctx->family != XTFW_FAMILY_IPV4)
+			return xtfw_parse_error(ctx, tb[XTFW_RULE_A_FRAG],
+						"-f is IPv4 only; use -m frag");
+		ip->flags |= XTFW_IPM_F_FRAG;
+	}
+	if (tb[XTFW_RULE_A_INV])
+		ip->inv = nla_get_u32(tb[XTFW_RULE_A_INV]);
+	/* XTFW_INV_* and XTFW_IPM_F_* name the criteria in the same bits. */
+	if (ip->inv & ~ip->flags)
+		return xtfw_parse_error(ctx, tb[XTFW_RULE_A_INV],
+					"\"!\" on a criterion the rule does not have");
+	return 0;
+}
+
+static int count_matches(const struct nlattr *nest,
+			 const struct xtfw_parse_ctx *ctx)
+{
+	const struct nlattr *m;
+	int rem, n = 0;
+
+	if (!nest)
+		return 0;
+	nla_for_each_nested(m, nest, rem)
+		n++;
+	if (n > XTFW_MAX_MATCHES_PER_RULE)
+		return xtfw_parse_error(ctx, nest,
+					"more than %d matches in one rule",
+					XTFW_MAX_MATCHES_PER_RULE);
+	return n;
+}
+
+static int parse_matches(struct net *net, struct xtfw_rule *rule,
+			 const struct nlattr *nest,
+			 const struct xtfw_parse_ctx *ctx)
+{
+	const struct nlattr *m;
+	int rem, ret;
+
+	if (!nest)
+		return 0;
+	nla_for_each_nested(m, nest, rem) {
+		ret = xtfw_match_parse(net, &rule->matches[rule->nmatches], m,
+				       &rule->ip, ctx);
+		if (ret)
+			return ret;
+		rule->nmatches++;
+	}
+	return 0;
+}
+
+void xtfw_rule_destroy(struct xtfw_rule *rule)
+{
+	unsigned int i;
+
+	if (!rule)
+		return;
+	for (i = 0; i < rule->nmatches; i++)
+		xtfw_match_destroy(&rule->matches[i]);
+	if (!rule->ctr_moved)
+		free_percpu(rule->ctr);
+	kfree(rule->spec);
+	kfree(rule);
+}
+
+struct xtfw_rule *xtfw_rule_create(struct net *net, const struct nlattr *spec,
+				   const struct xtfw_parse_ctx *ctx)
+{
+	struct nlattr *tb[XTFW_RULE_A_MAX + 1];
+	struct xtfw_rule *rule;
+	int n, ret;
+
+	if (nla_len(spec) > XTFW_MAX_RULE_SPEC) {
+		xtfw_parse_error(ctx, spec, "rule longer than %d bytes",
+				 XTFW_MAX_RULE_SPEC);
+		return ERR_PTR(-E2BIG);
+	}
+	ret = nla_parse_nested(tb, XTFW_RULE_A_MAX, spec, xtfw_rule_policy,
+			       ctx->extack);
+	if (ret)
+		return ERR_PTR(ret);
+	n = count_matches(tb[XTFW_RULE_A_MATCHES], ctx);
+	if (n < 0)
+		return ERR_PTR(n);
+
+	rule = kzalloc(struct_size(rule, matches, n), GFP_KERNEL_ACCOUNT);
+	if (!rule)
+		return ERR_PTR(-ENOMEM);
+	rule->spec = kmemdup(spec, nla_total_size(nla_len(spec)),
+			     GFP_KERNEL_ACCOUNT);
+	rule->ctr = alloc_percpu_gfp(struct xtfw_counters, GFP_KERNEL_ACCOUNT);
+	if (!rule->spec || !rule->ctr) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	ret = parse_header(tb, &rule->ip, ctx);
+	if (ret)
+		goto err;
+	ret = parse_matches(net, rule, tb[XTFW_RULE_A_MATCHES], ctx);
+	if (ret)
+		goto err;
+	if (tb[XTFW_RULE_A_TARGET]) {
+		ret = xtfw_target_parse(&rule->target, tb[XTFW_RULE_A_TARGET],
+					ctx);
+		if (ret)
+			goto err;
+	}
+	return rule;
+err:
+	xtfw_rule_destroy(rule);
+	return ERR_PTR(ret);
+}
+
+void xtfw_counters_read(struct xtfw_counters __percpu *pcpu,
+			struct xtfw_counters *sum)
+{
+	int cpu;
+
+	sum->packets = 0;
+	sum->bytes = 0;
+	for_each_possible_cpu(cpu) {
+		const struct xtfw_counters *c = per_cpu_ptr(pcpu, cpu);
+
+		sum->packets += READ_ONCE(c->packets);
+		sum->bytes += READ_ONCE(c->bytes);
+	}
+}
+
+void xtfw_counters_zero(struct xtfw_counters __percpu *pcpu)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct xtfw_counters *c = per_cpu_ptr(pcpu, cpu);
+
+		WRITE_ONCE(c->packets, 0);
+		WRITE_ONCE(c->bytes, 0);
+	}
+}
