@@ -1,0 +1,362 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers for xtfw selftests, after tools/testing/selftests/net/lib.sh.
+# A test sources this file first:
+#
+#	source "$(dirname "$0")/lib.sh"
+#	xtfw_load
+#	setup_ns client server		# sets $client, $server
+#	...
+#	check_eq "ping blocked" 1 "$rc"
+#	ksft_exit
+#
+# Sourcing installs an EXIT trap that runs the commands given to defer (last
+# first), kills the processes of every namespace made by setup_ns and deletes
+# the namespaces. A test that needs its own cleanup uses defer, not trap.
+#
+# Exit status follows kselftest: 0 pass, 1 fail, 4 skip. Only ksft_skip
+# produces 4; any other status that is neither 0 nor 1 (a stray "exit $?")
+# is turned into 1, so that a failing command can never pass for a skip.
+#
+# Environment:
+#   XTFW_KO         xtfw.ko to insmod when xtfw is not loaded (else modprobe)
+#   XTFW_XTCTL      the xtctl to run (default: xtctl from PATH); $XTCTL is
+#                   used unquoted, so it can be e.g. "valgrind -q xtctl"
+#   XTFW_SKIP_LOAD  set to 1 to leave modules alone (e.g. to run a test
+#                   against another implementation with XTFW_XTCTL)
+
+# shellcheck disable=SC2034 # the values are for the tests
+ksft_pass=0
+ksft_fail=1
+ksft_skip=4
+
+XTCTL=${XTFW_XTCTL:-xtctl}
+SELFTESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=selftests/klog.sh
+source "$SELFTESTS_DIR/klog.sh"
+
+NS_LIST=()
+DEFERRED=()
+RET=0
+KSFT_SKIPPED=0
+
+# --- exit and cleanup -------------------------------------------------------
+
+ksft_skip()
+{
+	echo "SKIP: $*"
+	KSFT_SKIPPED=1
+	exit "$ksft_skip"
+}
+
+ksft_fail()
+{
+	echo "FAIL: $*"
+	exit "$ksft_fail"
+}
+
+ksft_pass()
+{
+	[[ $# -eq 0 ]] || echo "PASS: $*"
+	exit "$ksft_pass"
+}
+
+# Exit with the test's result: 1 if any check failed, else 0.
+ksft_exit()
+{
+	exit "$RET"
+}
+
+# Run "$@" when the test exits, before the namespaces are deleted.
+defer()
+{
+	DEFERRED+=("$(printf '%q ' "$@")")
+}
+
+cleanup_ns()
+{
+	local ns pids
+
+	for ns in "$@"; do
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		if [[ -n $pids ]]; then
+			# shellcheck disable=SC2086 # a list of pids
+			kill -TERM $pids 2>/dev/null
+			if ! busywait 2000 _ns_has_no_pids "$ns"; then
+				pids=$(ip netns pids "$ns" 2>/dev/null)
+				# shellcheck disable=SC2086
+				kill -KILL $pids 2>/dev/null
+			fi
+		fi
+		ip netns del "$ns" 2>/dev/null
+	done
+}
+
+_ns_has_no_pids()
+{
+	[[ -z $(ip netns pids "$1" 2>/dev/null) ]]
+}
+
+cleanup_all_ns()
+{
+	cleanup_ns "${NS_LIST[@]}"
+	NS_LIST=()
+}
+
+# shellcheck disable=SC2317 # run from the EXIT trap
+_lib_exit()
+{
+	local rc=$? i
+
+	trap - EXIT
+	for ((i = ${#DEFERRED[@]} - 1; i >= 0; i--)); do
+		eval "${DEFERRED[i]}"
+	done
+	cleanup_all_ns
+	if ((rc == ksft_skip && !KSFT_SKIPPED)) || ((rc != 0 && rc != 1 && rc != ksft_skip)); then
+		echo "exit status $rc: counted as a failure"
+		rc=$ksft_fail
+	fi
+	exit "$rc"
+}
+
+trap _lib_exit EXIT
+trap 'echo "interrupted"; exit 1' INT TERM HUP
+
+# --- requirements -------------------------------------------------------------
+
+require_root()
+{
+	((EUID == 0)) || ksft_skip "needs root"
+}
+
+require_cmd()
+{
+	local cmd
+
+	for cmd in "$@"; do
+		command -v "$cmd" >/dev/null || ksft_skip "needs $cmd"
+	done
+}
+
+# The program $XTCTL runs: its last word, so that wrappers are allowed.
+require_xtctl()
+{
+	local -a words
+
+	read -r -a words <<<"$XTCTL"
+	command -v "${words[-1]}" >/dev/null ||
+		ksft_skip "xtctl not found: $XTCTL (build it or set XTFW_XTCTL)"
+}
+
+# Make sure the xtfw module is loaded. Skips when modules cannot be loaded
+# here or no module is available; fails when a module is there and does not
+# load (a broken module must not look like a skip).
+xtfw_load()
+{
+	local dep
+
+	require_root
+	[[ ${XTFW_SKIP_LOAD:-0} == 1 ]] && return 0
+	[[ -d /sys/module/xtfw ]] && return 0
+	[[ -e /proc/modules ]] || ksft_skip "this kernel cannot load modules"
+
+	if [[ -n ${XTFW_KO:-} ]]; then
+		[[ -f $XTFW_KO ]] || ksft_skip "XTFW_KO=$XTFW_KO does not exist"
+		# insmod does not resolve dependencies (nf_defrag_*, nf_reject_*).
+		for dep in $(modinfo -F depends "$XTFW_KO" | tr ',' ' '); do
+			modprobe "$dep" || ksft_fail "cannot load $dep, needed by xtfw"
+		done
+		run insmod "$XTFW_KO" || ksft_fail "insmod $XTFW_KO failed"
+	else
+		modinfo xtfw >/dev/null 2>&1 || ksft_skip "no xtfw module (set XTFW_KO)"
+		run modprobe xtfw || ksft_fail "modprobe xtfw failed"
+	fi
+}
+
+xtfw_unload()
+{
+	[[ ${XTFW_SKIP_LOAD:-0} == 1 ]] && return 0
+	[[ -d /sys/module/xtfw ]] || return 0
+	run rmmod xtfw
+}
+
+# --- namespaces and commands --------------------------------------------------
+
+# setup_ns NAME...: create one namespace per NAME, called NAME-<random>, with
+# lo up, and set the variable NAME to its name. Deleted when the test exits.
+setup_ns()
+{
+	local var ns
+
+	for var in "$@"; do
+		ns="$var-$(mktemp -u XXXXXX)"
+		ip netns add "$ns" || ksft_fail "cannot create namespace $ns"
+		NS_LIST+=("$ns")
+		ip -n "$ns" link set lo up || ksft_fail "cannot set lo up in $ns"
+		printf -v "$var" '%s' "$ns"
+	done
+}
+
+# Echo a command (to stderr), then run it (like WireGuard's netns.sh).
+run()
+{
+	echo "[+] $*" >&2
+	"$@"
+}
+
+# ns_exec NS CMD...: echo, then run CMD in namespace NS.
+ns_exec()
+{
+	local ns=$1
+	shift
+
+	echo "[+] ${ns%-*}: $*" >&2
+	ip netns exec "$ns" "$@"
+}
+
+# ns_xtctl NS ARGS...: run $XTCTL in namespace NS.
+ns_xtctl()
+{
+	local ns=$1
+	shift
+
+	# shellcheck disable=SC2086 # $XTCTL may be a command with arguments
+	ns_exec "$ns" $XTCTL "$@"
+}
+
+# veth_pair NS1 NS2 [IF1 [IF2]]: connect NS1 and NS2 with a veth pair (named
+# veth0 in both by default) and set both ends up.
+veth_pair()
+{
+	local ns1=$1 ns2=$2 if1=${3:-veth0} if2=${4:-veth0}
+
+	if ! ip link add "$if1" netns "$ns1" type veth peer name "$if2" netns "$ns2" ||
+	   ! ip -n "$ns1" link set "$if1" up || ! ip -n "$ns2" link set "$if2" up; then
+		ksft_fail "cannot connect $ns1 and $ns2"
+	fi
+}
+
+# --- waiting ------------------------------------------------------------------
+
+_now_ms()
+{
+	local t=${EPOCHREALTIME/[.,]/}
+
+	echo $((t / 1000))
+}
+
+# busywait TIMEOUT_MS CMD...: run CMD until it succeeds, for at most
+# TIMEOUT_MS. Returns 0 on success, else CMD's last status. CMD's stdout of
+# the last attempt is printed. Sleeps 10ms between attempts (TCG guests are
+# slow enough without a spinning shell).
+busywait()
+{
+	local timeout=$1 start out rc
+	shift
+
+	start=$(_now_ms)
+	while :; do
+		out=$("$@")
+		rc=$?
+		if ((rc == 0)) || (($(_now_ms) - start > timeout)); then
+			[[ -z $out ]] || echo "$out"
+			return "$rc"
+		fi
+		sleep 0.01
+	done
+}
+
+# slowwait TIMEOUT_S CMD...: as busywait, polling every 100ms.
+slowwait()
+{
+	local timeout=$1 deadline out rc
+	shift
+
+	deadline=$(($(_now_ms) + timeout * 1000))
+	while :; do
+		out=$("$@")
+		rc=$?
+		if ((rc == 0)) || (($(_now_ms) > deadline)); then
+			[[ -z $out ]] || echo "$out"
+			return "$rc"
+		fi
+		sleep 0.1
+	done
+}
+
+_port_listening()
+{
+	local ns=$1 port=$2 proto=$3
+
+	[[ -n $(ip netns exec "$ns" ss -Hln --"$proto" "sport = :$port") ]]
+}
+
+# wait_local_port_listen NS PORT [tcp|udp]: wait up to 5s for a listener.
+wait_local_port_listen()
+{
+	busywait 5000 _port_listening "$1" "$2" "${3:-tcp}" ||
+		ksft_fail "nothing listens on ${3:-tcp} port $2 in $1"
+}
+
+# --- checks -------------------------------------------------------------------
+
+_check_result()
+{
+	local ok=$1 name=$2
+
+	if ((ok)); then
+		echo "PASS: $name"
+		return 0
+	fi
+	echo "FAIL: $name"
+	RET=$ksft_fail
+	return 1
+}
+
+# check_eq NAME EXPECTED ACTUAL
+check_eq()
+{
+	[[ $2 == "$3" ]] && { _check_result 1 "$1"; return; }
+	_check_result 0 "$1"
+	echo "  expected: ${2//$'\n'/$'\n            '}"
+	echo "  actual:   ${3//$'\n'/$'\n            '}"
+	return 1
+}
+
+# check_match NAME ERE ACTUAL
+check_match()
+{
+	[[ $3 =~ $2 ]] && { _check_result 1 "$1"; return; }
+	_check_result 0 "$1"
+	echo "  expected to match: $2"
+	echo "  actual:            ${3//$'\n'/$'\n                     '}"
+	return 1
+}
+
+# check_ok NAME CMD...: CMD must succeed.
+check_ok()
+{
+	local name=$1 rc=0
+	shift
+
+	"$@" || rc=$?
+	((rc == 0)) && { _check_result 1 "$name"; return; }
+	_check_result 0 "$name"
+	echo "  expected success, got exit status $rc from: $*"
+	return 1
+}
+
+# check_fail NAME CMD...: CMD must fail.
+check_fail()
+{
+	local name=$1 rc=0
+	shift
+
+	"$@" || rc=$?
+	((rc != 0)) && { _check_result 1 "$name"; return; }
+	_check_result 0 "$name"
+	echo "  expected failure, but succeeded: $*"
+	return 1
+}
