@@ -1,0 +1,165 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Usage: selftests/vm/check.sh [--kernel KVER]... [--timeout SECS] [TEST...]
+#
+# The full check: for every installed kernel (run-vm.sh --list-kernels) or
+# each --kernel given,
+#   1. build the module: make -C <repo> module KDIR=/lib/modules/KVER/build,
+#      which leaves build/KVER/xtfw.ko;
+#   2. boot that kernel in the VM and run selftests/run.sh --tap [TEST...]
+#      with XTFW_KO=/xtfw/build/KVER/xtfw.ko and
+#      XTFW_XTCTL=/xtfw/tools/xtctl/xtctl (xtctl is not built here).
+# A failed build and a failed VM (timeout, crash, kernel problem, bad taint)
+# each count as one failure. Logs: build/check/KVER/{build.log,console.log,
+# results.tap}. Ends with one summary line per kernel and the combined line
+# "N passed, N failed, N skipped"; exit status 1 on any failure.
+#
+# --timeout bounds each VM run (default 1200s, boot included).
+
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+OUT=$REPO/build/check
+TIMEOUT=1200
+KERNELS=()
+TESTS=()
+SUMMARY=()
+TOTAL_PASSED=0
+TOTAL_FAILED=0
+TOTAL_SKIPPED=0
+
+usage()
+{
+	sed -n '3s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+	exit 2
+}
+
+say()
+{
+	echo "check: $*"
+}
+
+parse_args()
+{
+	while (($#)); do
+		case $1 in
+		--kernel)	KERNELS+=("${2:?}"); shift ;;
+		--timeout)	TIMEOUT=${2:?}; shift ;;
+		-h|--help)	usage ;;
+		-*)		echo "check: unknown option $1" >&2; usage ;;
+		*)		TESTS+=("$1") ;;
+		esac
+		shift
+	done
+	if ((${#KERNELS[@]} == 0)); then
+		mapfile -t KERNELS < <("$HERE/run-vm.sh" --list-kernels)
+	fi
+	if ((${#KERNELS[@]} == 0)); then
+		say "no kernel with both /boot/vmlinuz-KVER and headers installed"
+		say "(scripts/install-deps.sh installs them)"
+		exit 1
+	fi
+}
+
+kdir_of()
+{
+	if [[ -d /lib/modules/$1/build ]]; then
+		echo "/lib/modules/$1/build"
+	else
+		echo "/usr/src/linux-headers-$1"
+	fi
+}
+
+# build_module KVER: 0 when build/KVER/xtfw.ko was built; says why not.
+build_module()
+{
+	local kver=$1 log=$OUT/$1/build.log ko=$REPO/build/$1/xtfw.ko start=$SECONDS
+
+	say "$kver: make module KDIR=$(kdir_of "$kver")"
+	if ! make -C "$REPO" module KDIR="$(kdir_of "$kver")" >"$log" 2>&1; then
+		if grep -q "No rule to make target 'module'" "$log"; then
+			say "$kver: FAIL: the Makefile has no 'module' target (yet)"
+		else
+			say "$kver: FAIL: module build failed ($log):"
+			tail -n 25 "$log" | sed 's/^/check:   /'
+		fi
+		return 1
+	fi
+	if [[ ! -f $ko ]]; then
+		say "$kver: FAIL: make module succeeded but left no $ko"
+		return 1
+	fi
+	say "$kver: built $ko in $((SECONDS - start))s"
+}
+
+# Last "N passed, N failed, N skipped" line of a log, as "N N N".
+counts_of()
+{
+	sed -n 's/^\([0-9]\{1,\}\) passed, \([0-9]\{1,\}\) failed, \([0-9]\{1,\}\) skipped$/\1 \2 \3/p' \
+		"$1" | tail -n1
+}
+
+check_kernel()
+{
+	local kver=$1 dir=$OUT/$1 log=$OUT/$1/console.log
+	local passed=0 failed=0 skipped=0 notes=() counts boot start=$SECONDS
+	local passed_vm failed_vm skipped_vm
+
+	mkdir -p "$dir"
+	rm -f "$log" "$dir/results.tap"
+	build_module "$kver" || { failed=$((failed + 1)); notes+=("build FAILED"); }
+
+	[[ -x $REPO/tools/xtctl/xtctl ]] ||
+		say "$kver: note: tools/xtctl/xtctl is not built; xtctl tests will skip"
+
+	"$HERE/run-vm.sh" --kernel "$kver" --timeout "$TIMEOUT" --log "$log" -- \
+		env XTFW_KO="/xtfw/build/$kver/xtfw.ko" \
+		    XTFW_XTCTL=/xtfw/tools/xtctl/xtctl \
+		selftests/run.sh --tap "${TESTS[@]}"
+
+	counts=$(counts_of "$log")
+	if [[ -n $counts ]]; then
+		read -r passed_vm failed_vm skipped_vm <<<"$counts"
+		passed=$((passed + passed_vm))
+		failed=$((failed + failed_vm))
+		skipped=$((skipped + skipped_vm))
+	else
+		notes+=("no test summary")
+	fi
+	if grep -q '^run-vm: FAIL: ' "$log"; then
+		failed=$((failed + 1))
+		notes+=("VM FAILED: $(sed -n 's/^run-vm: FAIL: //p' "$log" | head -n1)")
+	elif [[ -z $counts ]]; then
+		failed=$((failed + 1))
+	fi
+	sed -n '/^TAP version 13$/,/^[0-9]* passed, [0-9]* failed, [0-9]* skipped$/p' \
+		"$log" >"$dir/results.tap"
+
+	boot=$(sed -n 's/^run-vm: guest up after \([0-9.]*\)s.*/\1/p' "$log" | tail -n1)
+	SUMMARY+=("$kver: $passed passed, $failed failed, $skipped skipped (boot ${boot:-?}s, total $((SECONDS - start))s${notes[*]:+; ${notes[*]}})")
+	TOTAL_PASSED=$((TOTAL_PASSED + passed))
+	TOTAL_FAILED=$((TOTAL_FAILED + failed))
+	TOTAL_SKIPPED=$((TOTAL_SKIPPED + skipped))
+}
+
+main()
+{
+	local kver line
+
+	parse_args "$@"
+	mkdir -p "$OUT"
+	for kver in "${KERNELS[@]}"; do
+		check_kernel "$kver"
+	done
+
+	echo
+	for line in "${SUMMARY[@]}"; do
+		say "$line"
+	done
+	echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed, $TOTAL_SKIPPED skipped"
+	((TOTAL_FAILED == 0))
+}
+
+main "$@"
