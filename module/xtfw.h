@@ -218,6 +218,7 @@ struct xtfw_target {
 		struct {
 			char prefix[XTFW_LOG_PREFIX_MAXLEN];
 			u8 level;
+			u8 pf;		/* NFPROTO_*, of the logger held */
 			u32 flags;
 		} log;
 		struct {
@@ -238,7 +239,10 @@ struct xtfw_target {
 };
 
 int xtfw_target_parse(struct xtfw_target *t, const struct nlattr *nest,
+		      const struct xtfw_ipmatch *ip,
 		      const struct xtfw_parse_ctx *ctx);
+/* Undo a successful parse (LOG holds the syslog logger); idempotent. */
+void xtfw_target_destroy(struct xtfw_target *t);
 /* May the target be used from these hooks (bit mask) of ctx->table? */
 int xtfw_target_check_hooks(const struct xtfw_target *t, u32 hook_mask,
 			    const struct xtfw_parse_ctx *ctx);
