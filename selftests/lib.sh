@@ -238,6 +238,68 @@ veth_pair()
 	fi
 }
 
+# connect_ns NS1 IF1 NS2 IF2 N: a veth between NS1 (IF1) and NS2 (IF2) on
+# subnet N, both ends up:
+#   NS1: 10.0.N.1/24 fd00:N::1/64 02:00:00:00:N:01
+#   NS2: 10.0.N.2/24 fd00:N::2/64 02:00:00:00:N:02
+# IPv6 neighbours are static and DAD is off, so no neighbour discovery
+# passes through a firewall under test and packet counters stay exact.
+connect_ns()
+{
+	local ns1=$1 if1=$2 ns2=$3 if2=$4 n=$5 mac1 mac2
+
+	mac1=$(printf '02:00:00:00:%02x:01' "$n")
+	mac2=$(printf '02:00:00:00:%02x:02' "$n")
+	veth_pair "$ns1" "$ns2" "$if1" "$if2"
+	if ! ip -n "$ns1" link set "$if1" address "$mac1" ||
+	   ! ip -n "$ns2" link set "$if2" address "$mac2" ||
+	   ! ip -n "$ns1" addr add "10.0.$n.1/24" dev "$if1" ||
+	   ! ip -n "$ns2" addr add "10.0.$n.2/24" dev "$if2" ||
+	   ! ip -n "$ns1" addr add "fd00:$n::1/64" dev "$if1" nodad ||
+	   ! ip -n "$ns2" addr add "fd00:$n::2/64" dev "$if2" nodad ||
+	   ! ip -n "$ns1" neigh replace "fd00:$n::2" lladdr "$mac2" dev "$if1" nud permanent ||
+	   ! ip -n "$ns2" neigh replace "fd00:$n::1" lladdr "$mac1" dev "$if2" nud permanent; then
+		ksft_fail "cannot configure the link between $ns1 and $ns2"
+	fi
+}
+
+# ping_once NS ADDR [WAIT_S]: one echo request; succeeds if answered.
+ping_once()
+{
+	ns_exec "$1" ping -c 1 -W "${3:-2}" "$2" >/dev/null
+}
+
+# start_tcp_server NS PORT: answer "hello" to every TCP connection on PORT,
+# over IPv4 and IPv6; returns once both listen. Killed with the namespace.
+start_tcp_server()
+{
+	local ns=$1 port=$2
+
+	ip netns exec "$ns" socat "TCP4-LISTEN:$port,reuseaddr,fork" SYSTEM:"echo hello" &
+	ip netns exec "$ns" socat "TCP6-LISTEN:$port,ipv6only=1,reuseaddr,fork" SYSTEM:"echo hello" &
+	busywait 5000 _tcp_listeners_up "$ns" "$port" ||
+		ksft_fail "the TCP server on port $port in $ns did not start"
+}
+
+_tcp_listeners_up()
+{
+	[[ $(ip netns exec "$1" ss -Hltn "sport = :$2" | wc -l) -ge 2 ]]
+}
+
+# tcp_hello NS ADDR PORT [TIMEOUT_S]: connect from NS, print what the server
+# said ("hello"), fail if the connection cannot be made in time.
+tcp_hello()
+{
+	local ns=$1 addr=$2 port=$3 timeout=${4:-3} proto=TCP4
+
+	if [[ $addr == *:* ]]; then
+		proto=TCP6
+		addr="[$addr]"
+	fi
+	ns_exec "$ns" socat -T "$timeout" - \
+		"$proto:$addr:$port,connect-timeout=$timeout" </dev/null 2>/dev/null
+}
+
 # --- waiting ------------------------------------------------------------------
 
 _now_ms()
@@ -298,6 +360,31 @@ wait_local_port_listen()
 {
 	busywait 5000 _port_listening "$1" "$2" "${3:-tcp}" ||
 		ksft_fail "nothing listens on ${3:-tcp} port $2 in $1"
+}
+
+# --- xtctl output ---------------------------------------------------------------
+
+# policy_line NS CHAIN [XTCTL OPTION...]: the "Chain CHAIN (policy ...)" line
+# of "$XTCTL [OPTION...] -L CHAIN -n", e.g. policy_line "$ns" INPUT -6 -v -x.
+policy_line()
+{
+	local ns=$1 chain=$2
+	shift 2
+
+	ns_xtctl "$ns" "$@" -L "$chain" -n | head -n1
+}
+
+# policy_counters NS CHAIN [-4|-6]: "PACKETS BYTES" of the chain's policy.
+policy_counters()
+{
+	local line
+
+	line=$(policy_line "$1" "$2" ${3:+"$3"} -v -x)
+	if [[ $line =~ \(policy\ [A-Z]+\ ([0-9]+)\ packets,\ ([0-9]+)\ bytes\) ]]; then
+		echo "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
+	else
+		echo "unparsable: $line"
+	fi
 }
 
 # --- checks -------------------------------------------------------------------
