@@ -402,11 +402,20 @@ _check_result()
 	return 1
 }
 
+# Longer values are compared as a diff, and only its start is shown.
+CHECK_MAX_LINES=20
+
 # check_eq NAME EXPECTED ACTUAL
 check_eq()
 {
 	[[ $2 == "$3" ]] && { _check_result 1 "$1"; return; }
 	_check_result 0 "$1"
+	if (($(wc -l <<<"$2") > CHECK_MAX_LINES || $(wc -l <<<"$3") > CHECK_MAX_LINES)); then
+		echo "  expected ($(wc -l <<<"$2") lines) vs actual ($(wc -l <<<"$3") lines):"
+		diff -u --label expected --label actual <(echo "$2") <(echo "$3") |
+			head -n $((2 * CHECK_MAX_LINES)) | sed 's/^/  /'
+		return 1
+	fi
 	echo "  expected: ${2//$'\n'/$'\n            '}"
 	echo "  actual:   ${3//$'\n'/$'\n            '}"
 	return 1

@@ -10,9 +10,15 @@
 #
 # A leading -4/-6 picks iptables-legacy/ip6tables-legacy, as xtctl's does.
 
+# "save" and "restore [OPTION...] [FILE]" map to the -save/-restore tools.
+
 cmd=iptables-legacy
 case ${1:-} in
 -4|--ipv4)	shift ;;
 -6|--ipv6)	cmd=ip6tables-legacy; shift ;;
+esac
+case ${1:-} in
+save)		shift; exec "${cmd%-legacy}-legacy-save" "$@" ;;
+restore)	shift; exec "${cmd%-legacy}-legacy-restore" "$@" ;;
 esac
 exec "$cmd" "$@"
