@@ -16,8 +16,9 @@ PACKAGES=(
 	# kernels and headers the VM boots and the module builds against
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
-	# VM runner and its initramfs
-	qemu-system-x86 busybox-static cpio xz-utils
+	# VM runner, its initramfs and the kernels' decompressors (run-vm.sh
+	# boots the uncompressed vmlinux: 6.1 is xz, 6.12 zstd)
+	qemu-system-x86 busybox-static cpio xz-utils zstd binutils
 	# what the selftests run (inside the guest, from the shared host root)
 	iproute2 iputils-ping python3-scapy socat iptables nftables iperf3
 	util-linux procps
