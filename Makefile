@@ -14,7 +14,8 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
 # Debian headers.
 KDIR ?= $(or $(wildcard /lib/modules/$(shell uname -r)/build),\
 	     $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
-KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# The release the kernel reports (uname -r), which names /lib/modules/KVER.
+KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 KERNELS = $(sort $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build))))
 
 MODULE_SRCS := $(wildcard $(TOP)/module/*.[ch]) $(TOP)/uapi/linux/xtfw.h \
