@@ -295,34 +295,46 @@ static void parse_all(struct cmd *c, struct rparse *p, int argc, char **argv,
 	}
 }
 
+struct parse_job {
+	struct cmd *c;
+	struct rparse p;
+	int argc;
+	char **argv, *letters;
+	bool restore;
+};
+
+static void parse_job_run(void *arg)
+{
+	struct parse_job *j = arg;
+
+	parse_all(j->c, &j->p, j->argc, j->argv, j->restore);
+	if (!j->c->skip) {
+		check_command(j->c, j->restore);
+		finish_rule(j->c, &j->p);
+	}
+}
+
+static void parse_job_free(void *arg)
+{
+	struct parse_job *j = arg;
+
+	rparse_free(&j->p);
+	free(j->argv);
+	free(j->letters);
+}
+
 void cmd_parse(struct cmd *c, int argc, char **argv, bool restore,
 	       uint8_t family)
 {
-	char **vec, *letters;
-	struct rparse p;
-	struct fail_ctx fc;
+	struct parse_job j = { .c = c, .argc = argc, .restore = restore };
 
 	memset(c, 0, sizeof(*c));
 	c->table = XTFW_TABLE_FILTER;
 	c->family = restore ? family : prescan_family(argc, argv, family);
-	unbundle(&argc, argv, &vec, &letters);
-	rparse_init(&p, c->family, NULL);
-	fail_push(&fc);
-	if (setjmp(fc.jb)) {
-		rparse_free(&p);
-		free(vec);
-		free(letters);
-		fail(fc.code, "%s", fc.msg);
-	}
-	parse_all(c, &p, argc, vec, restore);
-	if (!c->skip) {
-		check_command(c, restore);
-		finish_rule(c, &p);
-	}
-	fail_pop(&fc);
-	rparse_free(&p);
-	free(vec);
-	free(letters);
+	unbundle(&j.argc, argv, &j.argv, &j.letters);
+	rparse_init(&j.p, c->family, NULL);
+	fail_guard(parse_job_run, parse_job_free, &j);
+	parse_job_free(&j);
 }
 
 void cmd_free(struct cmd *c)

@@ -348,7 +348,7 @@ static void icmp_numeric(const char *s, uint8_t *type, uint8_t *cmin,
 	memcpy(t, s, n);
 	t[n] = '\0';
 	if (!str_to_u32(t, 0, 255, &v))
-		perr("invalid ICMP type \"%s\" (see xtctl -p icmp -h)", s);
+		perr("invalid ICMP type \"%s\"", s);
 	*type = v;
 	*cmin = 0;
 	*cmax = 0xff;

@@ -232,7 +232,7 @@ static const struct err_case errs[] = {
 	{ "-A INPUT -m ttl --ttl-eq 256", "invalid TTL \"256\" (expected 0 to 255)", 0 },
 	{ "-A INPUT -f", "-f is not supported for IPv6 (use -m frag)", 1 },
 	{ "-A INPUT -p icmp --icmp-type bogus",
-	  "invalid ICMP type \"bogus\" (see xtctl -p icmp -h)", 0 },
+	  "invalid ICMP type \"bogus\"", 0 },
 	{ "-A INPUT -p icmp --icmp-type r",
 	  "ambiguous ICMP type \"r\": \"redirect\" or \"router-advertisement\"?", 0 },
 	{ "-A INPUT -j SNAT", "SNAT needs --to-source", 0 },

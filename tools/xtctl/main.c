@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+/* xtctl: iptables-compatible control of the xtfw firewall. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "xtctl.h"
+
+void cli_usage(void)
+{
+	printf(
+"xtctl v%s: iptables-compatible control of the xtfw firewall\n"
+"\n"
+"Usage: xtctl [-4|-6] [-t table] -[ACD] chain rule-specification\n"
+"       xtctl [-4|-6] [-t table] -I chain [rulenum] rule-specification\n"
+"       xtctl [-4|-6] [-t table] -R chain rulenum rule-specification\n"
+"       xtctl [-4|-6] [-t table] -D chain rulenum\n"
+"       xtctl [-4|-6] [-t table] -[LS] [chain [rulenum]] [-v] [-n] [-x]\n"
+"             [--line-numbers] [--json]\n"
+"       xtctl [-4|-6] [-t table] -[FZ] [chain]\n"
+"       xtctl [-4|-6] [-t table] -[NX] chain\n"
+"       xtctl [-4|-6] [-t table] -E old-chain new-chain\n"
+"       xtctl [-4|-6] [-t table] -P chain ACCEPT|DROP\n"
+"       xtctl save [-c] [-t table] [-4|-6] [--json]\n"
+"       xtctl restore [-c] [--test] [--noflush] [-4|-6] [file]\n"
+"\n"
+"Rule options, matches (-m) and targets (-j) are those of iptables; see\n"
+"tools/xtctl/README.md for the supported set.\n", XTCTL_VERSION);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "save") == 0)
+		return cli_save(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "restore") == 0)
+		return cli_restore(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "ct") == 0) {
+		fputs("xtctl: ct: connection tracking commands are not implemented yet\n",
+		      stderr);
+		return XT_EXIT_PARAM;
+	}
+	if (argc < 2) {
+		fputs("xtctl: no command specified\nTry `xtctl -h' for more information.\n",
+		      stderr);
+		return XT_EXIT_PARAM;
+	}
+	return cli_command(argc, argv);
+}
