@@ -127,7 +127,7 @@ static void golden_one(const char *name)
 
 	snprintf(path, sizeof(path), "golden/%.200s", name);
 	snprintf(exp, sizeof(exp), "golden/%.*s.expected",
-		 (int)(strlen(name) - strlen(".rules")), name);
+		 (int)(strcspn(name, ".") + strlen(".v4")), name);
 	if (!restore_file(path, family, true, &rs))
 		goto out;
 	for (unsigned int i = 0; i < __XTFW_TABLE_MAX; i++) {
@@ -179,6 +179,7 @@ static void each_golden(const char *suffix, void (*fn)(const char *))
 static void test_golden_listings(void)
 {
 	each_golden(".rules", golden_one);
+	each_golden(".save", golden_one);
 }
 
 /* Save output with the comment lines dropped. */
@@ -212,7 +213,7 @@ static void identity_one(const char *name)
 		return;
 
 	snprintf(path, sizeof(path), "golden/%.200s", name);
-	if (!restore_file(path, family, true, &rs))
+	if (!restore_file(path, family, false, &rs))
 		goto out;
 	for (unsigned int i = 0; i < __XTFW_TABLE_MAX; i++) {
 		struct table *t = rs.t[family][i];
@@ -220,7 +221,7 @@ static void identity_one(const char *name)
 		if (!t)
 			continue;
 		roundtrip_table(t);
-		save_table(&out, t, true, "now");
+		save_table(&out, t, false, "now");
 	}
 	in = read_file(path, &(size_t){ 0 });
 	strip_comments(in);

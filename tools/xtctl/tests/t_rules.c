@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Single rules: parse -> encode -> decode -> save, and parse errors. */
+#include <arpa/inet.h>
 #include <grp.h>
 #include <netdb.h>
 #include <pwd.h>
@@ -12,12 +13,29 @@
 #include "../rule_nl.h"
 #include "../save.h"
 
-/* Files only: no DNS, so the output does not depend on the network. */
+/*
+ * Host names from /etc/hosts only, as iptables finds them in a network
+ * namespace without DNS: the output must not depend on the network.
+ */
 static const char *t_host(const union xtfw_addr *a, uint8_t family)
 {
-	(void)a;
-	(void)family;
-	return NULL;
+	static char name[256];
+	int af = family == XTFW_FAMILY_IPV6 ? AF_INET6 : AF_INET;
+	char line[512], addr[64];
+	union xtfw_addr x;
+	const char *found = NULL;
+	FILE *f = fopen("/etc/hosts", "r");
+
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		memset(&x, 0, sizeof(x));
+		if (sscanf(line, "%63s %255s", addr, name) == 2 &&
+		    addr[0] != '#' && inet_pton(af, addr, x.bytes) == 1 &&
+		    memcmp(x.bytes, a->bytes, fam_addrlen(family)) == 0)
+			found = name;
+	}
+	if (f)
+		fclose(f);
+	return found;
 }
 
 static struct resolver files_only;

@@ -26,12 +26,12 @@ fi
 
 command -v iptables-legacy-restore >/dev/null ||
 	{ echo "SKIP: no iptables-legacy" >&2; exit 4; }
-for f in ${1:-*.rules}; do
+for f in ${1:-*.rules *.save}; do
 	case $f in
 	*.v6.rules) ipt=ip6tables-legacy ;;
 	*) ipt=iptables-legacy ;;
 	esac
-	out=${f%.rules}.expected
+	out=${f%.*}.expected
 	unshare -n "$(pwd)/oracle.sh" --inner $ipt "$f" > "$out.tmp" ||
 		{ echo "FAIL: $f" >&2; rm -f "$out.tmp"; exit 1; }
 	mv "$out.tmp" "$out"
