@@ -48,7 +48,15 @@ run_command()
 
 run_shell()
 {
+	local size
+
 	cd /xtfw || return 125
+	TERM=$(param xtfw_term)
+	TERM=${TERM:-vt100}
+	size=$(param xtfw_tty)
+	if [[ $size == *,* ]]; then
+		stty rows "${size%,*}" cols "${size#*,}" </dev/ttyS0
+	fi
 	echo "xtfw-vm: $(uname -r), repository at /xtfw; exit the shell to power off"
 	setsid -c bash -i </dev/ttyS0 >/dev/ttyS0 2>&1
 }

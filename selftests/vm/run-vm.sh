@@ -96,7 +96,8 @@ kernel_cmdline()
 	local args="console=ttyS0 quiet panic=-1 xtfw_run=${RUN_DIR#"$REPO"/}"
 
 	if ((${#CMD[@]} == 0)); then
-		args+=" xtfw_shell=1"
+		args+=" xtfw_shell=1 xtfw_term=${TERM:-vt100}"
+		[[ -z ${TTY_SIZE:-} ]] || args+=" xtfw_tty=$TTY_SIZE"
 	elif [[ -n $TIMEOUT ]] && ((TIMEOUT > 2 * BOOT_ALLOWANCE)); then
 		args+=" xtfw_timeout=$((TIMEOUT - BOOT_ALLOWANCE))"
 	fi
@@ -208,6 +209,8 @@ verdict()
 	if [[ -z $status ]]; then
 		say "FAIL: the guest printed no XTFW-VM-EXIT marker (crash or panic?)"
 		status=125
+	elif ((status == 124)) && grep -q '^xtfw-vm: command timed out' "$log"; then
+		say "FAIL: the command timed out in the guest"
 	fi
 
 	klog=$( { grep -a -E '^\[ *[0-9]+\.[0-9]+\] ' "$log" || true; } | klog_bad_lines
@@ -259,6 +262,10 @@ run_shell()
 	local initrd=$1
 
 	: >"$RUN_DIR/cmd"
+	# The guest's shell learns the terminal's size from here.
+	if [[ -t 0 ]]; then
+		TTY_SIZE=$(stty size | tr ' ' ',')
+	fi
 	qemu_args "$initrd"
 	if [[ -n $TIMEOUT ]]; then
 		timeout --foreground -k 5 "$TIMEOUT" "${QEMU[@]}" | tee "$LOG"
@@ -272,6 +279,14 @@ main()
 	local initrd status=0
 
 	parse_args "$@"
+	# The lock also covers the boot files, which runs of other checkouts
+	# may be rebuilding in theirs.
+	exec {LOCK_FD}>"${XTFW_VM_LOCK:-/tmp/xtfw-vm.lock}"
+	if ! flock -n "$LOCK_FD"; then
+		say "waiting for another VM to finish"
+		flock "$LOCK_FD"
+	fi
+
 	initrd=$REPO/build/vm/initramfs-$KVER.cpio
 	"$HERE/mkinitramfs.sh" "$KVER" "$initrd"
 
@@ -282,12 +297,6 @@ main()
 	mkdir -p "$(dirname "$LOG")"
 	: >"$LOG"
 	exec {LOG_FD}>>"$LOG"
-
-	exec {LOCK_FD}>"${XTFW_VM_LOCK:-/tmp/xtfw-vm.lock}"
-	if ! flock -n "$LOCK_FD"; then
-		say "waiting for another VM to finish"
-		flock "$LOCK_FD"
-	fi
 
 	if ((${#CMD[@]} == 0)); then
 		run_shell "$initrd" || status=$?
