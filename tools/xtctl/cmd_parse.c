@@ -186,7 +186,7 @@ static bool global_opt(struct cmd *c, int argc, char **argv, int *i,
 
 static uint8_t prescan_family(int argc, char **argv, uint8_t dflt)
 {
-	for (int i = 1; i < argc; i++) {
+	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "-6") || !strcmp(argv[i], "--ipv6"))
 			return XTFW_FAMILY_IPV6;
 		if (!strcmp(argv[i], "-4") || !strcmp(argv[i], "--ipv4"))
@@ -330,7 +330,12 @@ void cmd_parse(struct cmd *c, int argc, char **argv, bool restore,
 
 	memset(c, 0, sizeof(*c));
 	c->table = XTFW_TABLE_FILTER;
-	c->family = restore ? family : prescan_family(argc, argv, family);
+	c->family = prescan_family(argc, argv, family);
+	if (restore && c->family != family) {
+		/* ip6tables-restore skips "-4" lines and the other way round */
+		c->skip = true;
+		return;
+	}
 	unbundle(&j.argc, argv, &j.argv, &j.letters);
 	rparse_init(&j.p, c->family, NULL);
 	fail_guard(parse_job_run, parse_job_free, &j);

@@ -90,19 +90,27 @@ static void start_table(struct restore *st, const char *name)
 	st->cur->line = st->line;
 }
 
+static bool parse_u64(const char *s, char stop, uint64_t *v,
+		      const char **end)
+{
+	char *e;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	*v = strtoull(s, &e, 10);
+	*end = e;
+	return !errno && *e == stop;
+}
+
 /* "[pkts:bytes]" */
 static bool parse_counter_pair(const char *s, uint64_t *pkts,
 			       uint64_t *bytes)
 {
-	unsigned long long p, b;
-	int n = 0;
+	const char *p;
 
-	if (sscanf(s, "[%llu:%llu]%n", &p, &b, &n) != 2 || s[n] ||
-	    !isdigit((unsigned char)s[1]))
-		return false;
-	*pkts = p;
-	*bytes = b;
-	return true;
+	return s[0] == '[' && parse_u64(s + 1, ':', pkts, &p) &&
+	       parse_u64(p + 1, ']', bytes, &p) && !p[1];
 }
 
 static void declare_builtin(struct restore *st, struct chain *c,

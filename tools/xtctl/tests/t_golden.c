@@ -167,7 +167,9 @@ static void each_golden(const char *suffix, void (*fn)(const char *))
 
 		if (l > strlen(suffix) &&
 		    strcmp(de->d_name + l - strlen(suffix), suffix) == 0) {
+			subtest_begin("  %s", de->d_name);
 			fn(de->d_name);
+			subtest_end();
 			n++;
 		}
 	}

@@ -107,16 +107,18 @@ static void check_cases(const struct rule_case *rc, size_t n, uint8_t family)
 	char err[FAIL_MSG_MAX];
 
 	for (size_t i = 0; i < n; i++) {
-		char *got = rule_roundtrip_save(rc[i].in, family, err,
-						sizeof(err));
+		char *got;
 
+		subtest_begin("  %s", rc[i].in);
+		got = rule_roundtrip_save(rc[i].in, family, err, sizeof(err));
 		if (!got) {
 			fprintf(stderr, "  %s: error: %s\n", rc[i].in, err);
 			test_failed = 1;
-			continue;
+		} else {
+			CHECK_STR(got, rc[i].out ? rc[i].out : rc[i].in);
+			free(got);
 		}
-		CHECK_STR(got, rc[i].out ? rc[i].out : rc[i].in);
-		free(got);
+		subtest_end();
 	}
 }
 
@@ -279,17 +281,20 @@ static void test_errors(void)
 	char err[FAIL_MSG_MAX];
 
 	for (size_t i = 0; i < ARRAY_SIZE(errs); i++) {
-		char *got = rule_roundtrip_save(errs[i].in, errs[i].family,
-						err, sizeof(err));
+		char *got;
 
+		subtest_begin("  error: %s", errs[i].in);
+		got = rule_roundtrip_save(errs[i].in, errs[i].family, err,
+					  sizeof(err));
 		if (got) {
 			fprintf(stderr, "  %s: no error, got [%s]\n",
 				errs[i].in, got);
 			test_failed = 1;
 			free(got);
-			continue;
+		} else {
+			CHECK_STR(err, errs[i].msg);
 		}
-		CHECK_STR(err, errs[i].msg);
+		subtest_end();
 	}
 }
 

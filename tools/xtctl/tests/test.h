@@ -21,6 +21,14 @@ struct test_suite {
 
 extern int test_failed;		/* set by CHECK in the running case */
 
+/*
+ * A case may report named sub-cases (one per golden file, per rule...);
+ * each counts on its own in the final tally. Checks made between
+ * subtest_begin and subtest_end belong to that sub-case.
+ */
+void subtest_begin(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void subtest_end(void);
+
 #define CHECK(cond)							\
 	do {								\
 		if (!(cond)) {						\
