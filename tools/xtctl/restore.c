@@ -86,6 +86,8 @@ static void start_table(struct restore *st, const char *name)
 	st->cur = ruleset_get(st->rs, st->o->family, id);
 	if (!st->o->noflush)
 		table_reset(st->cur);
+	for (unsigned int i = 0; st->o->counters && i < st->cur->nbuiltin; i++)
+		st->cur->chains[i]->has_counters = true;
 	st->cur->dirty = true;
 	st->cur->line = st->line;
 }
@@ -159,19 +161,27 @@ static void declare_chain(struct restore *st, int argc, char **argv)
 	c->line = st->line;
 }
 
-static void set_counters(struct cmd *c, uint64_t p, uint64_t b)
+/*
+ * With -c every rule sets its counters: from "[p:b]", else from an inline
+ * "-c p b", else zero, as iptables-restore -c leaves them.
+ */
+static void set_counters(struct cmd *c, bool given, uint64_t p, uint64_t b)
 {
 	for (unsigned int i = 0; i < c->nrules; i++) {
-		c->rules[i]->has_counters = true;
-		c->rules[i]->pkts = p;
-		c->rules[i]->bytes = b;
+		struct rule *r = c->rules[i];
+
+		if (!given && r->has_counters)
+			continue;
+		r->has_counters = true;
+		r->pkts = p;
+		r->bytes = b;
 	}
 }
 
 struct line_cmd {
 	struct restore *st;
 	struct cmd c;
-	bool counters;
+	bool counters;			/* "[p:b]" given */
 	uint64_t pkts, bytes;
 };
 
@@ -187,8 +197,8 @@ static void apply_line_cmd(void *arg)
 		perr("command outside a table (\"*table\" expected)");
 	for (unsigned int i = 0; i < c->nrules; i++)
 		c->rules[i]->line = st->line;
-	if (lc->counters)
-		set_counters(c, lc->pkts, lc->bytes);
+	if (st->o->counters)
+		set_counters(c, lc->counters, lc->pkts, lc->bytes);
 	cmd_apply(c, st->cur);
 }
 
@@ -204,7 +214,7 @@ static void run_command(struct restore *st, int argc, char **argv)
 	if (argv[0][0] == '[') {
 		if (!parse_counter_pair(argv[0], &lc.pkts, &lc.bytes))
 			perr("bad counters \"%s\"", argv[0]);
-		lc.counters = st->o->counters;
+		lc.counters = true;
 		argc--, argv++;
 	}
 	if (!argc)

@@ -35,10 +35,10 @@ void subtest_end(void)
 }
 
 extern const struct test_suite rules_suite, golden_suite, restore_suite,
-	cmd_suite;
+	cmd_suite, txn_suite;
 
 static const struct test_suite *const suites[] = {
-	&rules_suite, &golden_suite, &restore_suite, &cmd_suite,
+	&rules_suite, &golden_suite, &restore_suite, &cmd_suite, &txn_suite,
 };
 
 int main(int argc, char **argv)
