@@ -91,12 +91,16 @@ static const struct err_case errs[] = {
 	{ "jump to builtin", HEAD "-A INPUT -j OUTPUT\nCOMMIT\n",
 	  "line 5: cannot jump to built-in chain OUTPUT" },
 	{ "loop", HEAD ":A - [0:0]\n:B - [0:0]\n-A A -j B\n-A INPUT -j A\n-A B -j A\nCOMMIT\n",
-	  "line 9: chain B jumps to A, which makes a loop" },
+	  "line 9: filter B rule 1: jump to chain A makes a loop" },
 	{ "REJECT in nat", "*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -j REJECT\nCOMMIT\n",
-	  "line 3: REJECT is only valid in the filter table" },
+	  "line 3: nat POSTROUTING rule 1: REJECT is only valid in the filter table" },
 	{ "DNAT in POSTROUTING",
 	  "*nat\n:X - [0:0]\n-A X -j DNAT --to-destination 1.2.3.4\n-A POSTROUTING -j X\nCOMMIT\n",
-	  "line 3: DNAT is not valid in chain X (or a chain that calls it)" },
+	  "line 3: nat X rule 1: DNAT is not valid in a chain reached from POSTROUTING" },
+	{ "owner in INPUT", HEAD "-A INPUT -m owner --uid-owner 0\nCOMMIT\n",
+	  "line 5: filter INPUT rule 1: owner is only valid in OUTPUT and POSTROUTING, not from INPUT" },
+	{ "loop through goto", "*filter\n:A - [0:0]\n:B - [0:0]\n-A INPUT -j A\n-A A -g B\n"
+	  "-A B -g A\nCOMMIT\n", "line 6: filter B rule 1: jump to chain A makes a loop" },
 	{ "-t in restore", HEAD "-t nat -A INPUT\nCOMMIT\n",
 	  "line 5: -t cannot be used in a restore file" },
 	{ "-L in restore", HEAD "-L\nCOMMIT\n", "line 5: -L cannot be used in a restore file" },
@@ -290,8 +294,38 @@ static void test_tokenizer(void)
 	free(argv);
 }
 
+/* INPUT -> C1 -> ... -> Cn: n jumps need n return frames, at most 31. */
+static const char *nest(unsigned int n, bool go)
+{
+	static char msg[FAIL_MSG_MAX];
+	struct sbuf b = { 0 };
+
+	sb_puts(&b, "*filter\n");
+	for (unsigned int i = 1; i <= n; i++)
+		sb_printf(&b, ":C%u - [0:0]\n", i);
+	sb_puts(&b, "-A INPUT -j C1\n");
+	for (unsigned int i = 1; i < n; i++)
+		sb_printf(&b, "-A C%u -%c C%u\n", i, go ? 'g' : 'j', i + 1);
+	sb_puts(&b, "COMMIT\n");
+	snprintf(msg, sizeof(msg), "%s", restore_err(sb_str(&b), 0));
+	sb_free(&b);
+	return msg;
+}
+
+static void test_depth(void)
+{
+	CHECK_STR(nest(31, false), "(no error)");
+	CHECK_STR(nest(32, false),
+		  "line 34: filter INPUT rule 1: jumps nest deeper than 32 chains below C1");
+	CHECK_STR(nest(40, false),
+		  "line 50: filter C8 rule 1: jumps nest deeper than 32 chains below C9");
+	/* gotos need no return frame */
+	CHECK_STR(nest(100, true), "(no error)");
+}
+
 static const struct test_case cases[] = {
 	{ "errors", test_errors },
+	{ "jump_depth", test_depth },
 	{ "nul_byte", test_nul_byte },
 	{ "long_line", test_long_line },
 	{ "too_many_args", test_too_many_args },
