@@ -95,9 +95,11 @@ static int modify_once(struct nl *nl, const struct cmd *c)
 
 static int modify(struct nl *nl, const struct cmd *c)
 {
-	for (int i = 0; i < KERNEL_MAX_RETRIES; i++)
+	for (int i = 0; i < KERNEL_MAX_RETRIES; i++) {
 		if (modify_once(nl, c) != -EAGAIN)
 			return XT_EXIT_OK;
+		kernel_backoff(i);
+	}
 	fail(XT_EXIT_RESOURCE, "the ruleset kept changing; gave up after %d tries",
 	     KERNEL_MAX_RETRIES);
 }

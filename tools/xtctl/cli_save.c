@@ -205,6 +205,7 @@ static void restore_body(int argc, char **argv)
 			nl_close(&nl);
 			return;
 		}
+		kernel_backoff(i);
 	}
 	fail(XT_EXIT_RESOURCE, "the ruleset kept changing; gave up after %d tries",
 	     KERNEL_MAX_RETRIES);

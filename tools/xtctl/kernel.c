@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "dump.h"
 #include "kernel.h"
@@ -125,6 +127,22 @@ int kernel_commit(struct nl *nl, const struct ruleset *rs, uint8_t family,
 		nl_fail(&e, ctx);
 	}
 	nl_fail(&e, NULL);
+}
+
+void kernel_backoff(unsigned int n)
+{
+	static unsigned int seed;
+	unsigned int cap = n < 14 ? 100U << n : KERNEL_BACKOFF_MAX_US;
+	struct timespec ts;
+
+	if (!seed)
+		seed = (unsigned int)getpid() ^ (unsigned int)time(NULL);
+	if (cap > KERNEL_BACKOFF_MAX_US)
+		cap = KERNEL_BACKOFF_MAX_US;
+	cap = rand_r(&seed) % (cap + 1);
+	ts.tv_sec = 0;
+	ts.tv_nsec = cap * 1000L;
+	nanosleep(&ts, NULL);
 }
 
 void kernel_zero(struct nl *nl, uint8_t family, int table, const char *chain)

@@ -6,7 +6,16 @@
 #include "nl.h"
 #include "ruleset.h"
 
-#define KERNEL_MAX_RETRIES	10
+/*
+ * A command that loses the race to another writer re-reads and retries,
+ * after a random pause that doubles each time (so that contenders spread
+ * out), up to this many times.
+ */
+#define KERNEL_MAX_RETRIES	32
+#define KERNEL_BACKOFF_MAX_US	20000
+
+/* Sleep before retry number n (0-based). */
+void kernel_backoff(unsigned int n);
 
 /*
  * Dump the tables of a family (one table, or all with table < 0) into
