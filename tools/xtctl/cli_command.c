@@ -12,11 +12,8 @@
 #include "check.h"
 #include "cli.h"
 #include "cmd.h"
-#include "json.h"
 #include "kernel.h"
-#include "print.h"
 #include "rule_nl.h"
-#include "save.h"
 
 /* The table as the kernel has it, or empty built-ins if it has none. */
 static struct table *read_table(struct nl *nl, struct ruleset *rs,
@@ -30,22 +27,9 @@ static int list(struct nl *nl, const struct cmd *c)
 {
 	struct ruleset rs = { 0 };
 	struct table *t = read_table(nl, &rs, c);
-	struct list_opts o = { c->numeric, c->verbose, c->exact, c->linenum };
 	struct sbuf out = { 0 };
-	bool found;
 
-	if (c->json) {
-		found = !c->chain || table_chain(t, c->chain);
-		if (found)
-			json_tables(&out, c->family, &t, 1, c->chain,
-				    c->rulenum);
-	} else if (c->op == CMD_LIST) {
-		found = print_list(&out, t, c->chain, c->rulenum, &o);
-	} else {
-		found = save_list_rules(&out, t, c->chain, c->rulenum,
-					c->verbose);
-	}
-	if (!found)
+	if (!cmd_list(&out, c, t))
 		fail(XT_EXIT_OTHER, "no chain \"%s\" in table", c->chain);
 	fputs(sb_str(&out), stdout);
 	sb_free(&out);

@@ -56,4 +56,7 @@ void cmd_free(struct cmd *c);
 void cmd_apply(const struct cmd *c, struct table *t);
 bool cmd_modifies(const struct cmd *c);
 
+/* -L or -S (text or --json) of a table; false if the chain is missing. */
+bool cmd_list(struct sbuf *out, const struct cmd *c, struct table *t);
+
 #endif

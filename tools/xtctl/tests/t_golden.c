@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "test.h"
+#include "../cmd.h"
 #include "../names.h"
 #include "../print.h"
 #include "../resolve.h"
@@ -240,7 +241,77 @@ static void test_save_identity(void)
 	each_golden(".save", identity_one);
 }
 
+/* One "RULES ARGS..." line of listing.v4.cmds against its expected text. */
+static void cmds_one(const char *line, const char *want)
+{
+	char rules[128], path[160], cmdline[512];
+	struct ruleset rs = { 0 };
+	struct sbuf out = { 0 };
+	struct fail_ctx fc;
+	struct cmd c = { 0 };
+	struct table *t;
+	char **argv;
+	int argc;
+
+	if (sscanf(line, "%127s", rules) != 1)
+		return;
+	snprintf(path, sizeof(path), "golden/%s", rules);
+	snprintf(cmdline, sizeof(cmdline), "xtctl %s", line + strlen(rules));
+	if (!restore_file(path, XTFW_FAMILY_IPV4, true, &rs))
+		return;
+	argc = restore_tokenize(cmdline, &argv);
+	fail_push(&fc);
+	if (setjmp(fc.jb)) {
+		fprintf(stderr, "  %s: %s\n", line, fc.msg);
+		test_failed = 1;
+	} else {
+		cmd_parse(&c, argc, argv, false, XTFW_FAMILY_IPV4);
+		t = ruleset_get(&rs, XTFW_FAMILY_IPV4, c.table);
+		roundtrip_table(t);
+		CHECK(cmd_list(&out, &c, t));
+		fail_pop(&fc);
+		compare(line, sb_str(&out), want);
+	}
+	cmd_free(&c);
+	free(argv);
+	sb_free(&out);
+	ruleset_free(&rs);
+}
+
+static void test_listing_commands(void)
+{
+	const struct resolver *saved = resolver;
+	size_t len;
+	char *all = read_file("golden/listing.v4.cmds.expected", &len);
+	char *p = all, *next, *body, *end;
+
+	CHECK(all != NULL);
+	resolver = test_resolver();
+	for (; p && (p = strstr(p, "=== ")) != NULL; p = next) {
+		char line[512];
+
+		end = strchr(p, '\n');
+		if (!end)
+			break;
+		snprintf(line, sizeof(line), "%.*s", (int)(end - p - 4), p + 4);
+		body = end + 1;
+		next = strstr(body, "\n=== ");
+		next = next ? next + 1 : body + strlen(body);
+		subtest_begin("  xtctl %s", line);
+		{
+			char *want = strndup(body, next - body);
+
+			cmds_one(line, want);
+			free(want);
+		}
+		subtest_end();
+	}
+	resolver = saved;
+	free(all);
+}
+
 static const struct test_case cases[] = {
+	{ "listing_commands", test_listing_commands },
 	{ "golden_listings", test_golden_listings },
 	{ "save_identity", test_save_identity },
 };

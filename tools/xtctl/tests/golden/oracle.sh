@@ -8,6 +8,16 @@
 set -eu
 cd "$(dirname "$0")"
 
+if [ "${1:-}" = --cmds ]; then
+	# listing.v4.cmds: "RULES ARGS..." per line, each in a fresh netns
+	grep -v '^#' "$2" | while read -r rules args; do
+		echo "=== $rules $args"
+		# shellcheck disable=SC2086
+		unshare -n sh -c "iptables-legacy-restore -c < $rules && iptables-legacy $args"
+	done
+	exit 0
+fi
+
 if [ "${1:-}" = --inner ]; then
 	ipt=$2 f=$3
 	$ipt-restore -c < "$f"
@@ -26,6 +36,10 @@ fi
 
 command -v iptables-legacy-restore >/dev/null ||
 	{ echo "SKIP: no iptables-legacy" >&2; exit 4; }
+if [ -z "${1:-}" ]; then
+	"$(pwd)/oracle.sh" --cmds listing.v4.cmds > listing.v4.cmds.expected
+	echo "wrote listing.v4.cmds.expected"
+fi
 for f in ${1:-*.rules *.save}; do
 	case $f in
 	*.v6.rules) ipt=ip6tables-legacy ;;
