@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The extension registry and helpers shared by extensions. */
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -105,6 +106,20 @@ void emit_str(struct emit *e, bool inv, const char *name, const char *s)
 const char *rule_proto_name(const struct rule *r)
 {
 	return proto_name(r->proto, false);
+}
+
+bool rule_has_port_proto(const struct rule *r)
+{
+	if (r->inv & XTFW_INV_PROTO)
+		return false;
+	switch (r->proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+	case IPPROTO_SCTP:
+		return true;
+	}
+	return false;
 }
 
 void print_port(struct pr *p, uint16_t port, const char *proto)

@@ -98,6 +98,8 @@ extern const struct tg_ext tg_snat, tg_dnat, tg_masquerade, tg_redirect,
 
 /* Helpers shared by extensions. */
 const char *rule_proto_name(const struct rule *r);
+/* -p tcp, udp, udplite or sctp, not negated: a protocol with ports. */
+bool rule_has_port_proto(const struct rule *r);
 void print_port(struct pr *p, uint16_t port, const char *proto);
 void sb_mask_hex(struct sbuf *b, uint32_t mark, uint32_t mask);
 

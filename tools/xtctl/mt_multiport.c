@@ -67,12 +67,8 @@ static void multiport_final(struct mt *m, const struct rule *r)
 {
 	if (!m->seen)
 		perr("multiport needs one of --sports, --dports or --ports");
-	switch (r->proto) {
-	case 6: case 17: case 132: case 136:
-		if (!(r->inv & XTFW_INV_PROTO))
-			return;
-	}
-	perr("multiport needs -p tcp|udp|udplite|sctp");
+	if (!rule_has_port_proto(r))
+		perr("multiport needs -p tcp|udp|udplite|sctp");
 }
 
 static const char *const dir_names[] = {

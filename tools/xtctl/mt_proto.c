@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The protocol matches: tcp, udp, udplite, sctp, icmp and icmpv6. */
+#include <netinet/in.h>
 #include <string.h>
 #include <strings.h>
 
@@ -145,10 +146,10 @@ static void need_proto(const struct rule *r, uint8_t proto, const char *mt)
 }
 
 static const uint8_t l4_protos[] = {
-	[XTFW_MATCH_TCP] = 6,
-	[XTFW_MATCH_UDP] = 17,
-	[XTFW_MATCH_UDPLITE] = 136,
-	[XTFW_MATCH_SCTP] = 132,
+	[XTFW_MATCH_TCP] = IPPROTO_TCP,
+	[XTFW_MATCH_UDP] = IPPROTO_UDP,
+	[XTFW_MATCH_UDPLITE] = IPPROTO_UDPLITE,
+	[XTFW_MATCH_SCTP] = IPPROTO_SCTP,
 };
 
 static void l4_final(struct mt *m, const struct rule *r)
@@ -388,9 +389,9 @@ static void icmp_final(struct mt *m, const struct rule *r)
 {
 	(void)m;
 	if (r->family == XTFW_FAMILY_IPV6)
-		need_proto(r, 58, "icmp6");
+		need_proto(r, IPPROTO_ICMPV6, "icmp6");
 	else
-		need_proto(r, 1, "icmp");
+		need_proto(r, IPPROTO_ICMP, "icmp");
 }
 
 static void icmp_get(const struct mt *m, const struct rule *r, int *type,

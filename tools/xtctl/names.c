@@ -92,8 +92,9 @@ int proto_by_name(const char *name, uint8_t family)
 	struct protoent *pe;
 	long v;
 
-	if (strcmp(name, "icmpv6") == 0 && family == XTFW_FAMILY_IPV6)
-		return 58;
+	(void)family;
+	if (strcmp(name, "icmpv6") == 0)
+		return IPPROTO_ICMPV6;
 	v = value_by_name(chain_protos, ARRAY_SIZE(chain_protos), name);
 	if (v >= 0)
 		return v;

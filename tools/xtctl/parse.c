@@ -391,12 +391,14 @@ static bool ext_owner(struct rparse *p, const char *name, struct mt **m,
 static const struct mt_ext *proto_ext(const struct rparse *p)
 {
 	switch (p->rule->proto) {
-	case 6: return &mt_tcp;
-	case 17: return &mt_udp;
-	case 136: return &mt_udplite;
-	case 132: return &mt_sctp;
-	case 1: return p->family == XTFW_FAMILY_IPV4 ? &mt_icmp : NULL;
-	case 58: return p->family == XTFW_FAMILY_IPV6 ? &mt_icmpv6 : NULL;
+	case IPPROTO_TCP: return &mt_tcp;
+	case IPPROTO_UDP: return &mt_udp;
+	case IPPROTO_UDPLITE: return &mt_udplite;
+	case IPPROTO_SCTP: return &mt_sctp;
+	case IPPROTO_ICMP:
+		return p->family == XTFW_FAMILY_IPV4 ? &mt_icmp : NULL;
+	case IPPROTO_ICMPV6:
+		return p->family == XTFW_FAMILY_IPV6 ? &mt_icmpv6 : NULL;
 	}
 	return NULL;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Verdicts, REJECT and LOG. */
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -61,7 +62,7 @@ static void reject_parse(struct tg *t, const struct ext_opt *o, char **args,
 static void reject_final(struct tg *t, const struct rule *r)
 {
 	if (t->reject_with == XTFW_REJECT_TCP_RESET &&
-	    (r->proto != 6 || (r->inv & XTFW_INV_PROTO)))
+	    (r->proto != IPPROTO_TCP || (r->inv & XTFW_INV_PROTO)))
 		perr("--reject-with tcp-reset needs -p tcp");
 }
 

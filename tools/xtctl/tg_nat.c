@@ -59,12 +59,9 @@ static void nat_init(struct tg *t, const struct rule *r)
 
 static const char *port_proto(const struct rule *r)
 {
-	switch (r->proto) {
-	case 6: case 17: case 132: case 136:
-		if (!(r->inv & XTFW_INV_PROTO))
-			return proto_name(r->proto, false);
-	}
-	perr("port mapping needs -p tcp|udp|udplite|sctp");
+	if (!rule_has_port_proto(r))
+		perr("port mapping needs -p tcp|udp|udplite|sctp");
+	return proto_name(r->proto, false);
 }
 
 /* "P" or "P-Q" */
