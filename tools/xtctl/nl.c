@@ -97,7 +97,23 @@ static void resolve_family(struct nl *nl)
 		     "the xtfw module is not loaded (modprobe xtfw)");
 }
 
+static void resolve_cb(void *nl)
+{
+	resolve_family(nl);
+}
+
+static void close_cb(void *nl)
+{
+	nl_close(nl);
+}
+
 void nl_open(struct nl *nl)
+{
+	nl_open_socket(nl);
+	fail_guard(resolve_cb, close_cb, nl);
+}
+
+void nl_open_socket(struct nl *nl)
 {
 	memset(nl, 0, sizeof(*nl));
 	nl->sock = mnl_socket_open(NETLINK_GENERIC);
@@ -110,7 +126,6 @@ void nl_open(struct nl *nl)
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	nl->rbuf = xmalloc(NL_RECV_SIZE);
 	set_buffers(nl);
-	resolve_family(nl);
 }
 
 void nl_close(struct nl *nl)

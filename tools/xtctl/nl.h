@@ -34,6 +34,8 @@ struct nl_error {
 
 /* Open the socket and find the family; fails with a readable message. */
 void nl_open(struct nl *nl);
+/* Just the socket (buffers, extended ACKs), no family: for tests. */
+void nl_open_socket(struct nl *nl);
 void nl_close(struct nl *nl);
 
 /* Start a message in buf: netlink and genetlink headers, next seq. */
