@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "dump.h"
+#include "names.h"
 #include "kernel.h"
 #include "txn.h"
 
@@ -100,6 +101,27 @@ static void sink_end(struct txn_sink *s, unsigned int line)
 	nl_batch_add(&((struct batch_sink *)s)->nb, line);
 }
 
+/*
+ * COMMIT-time errors name "TABLE CHAIN rule N: ..."; find that rule's
+ * restore line, if it has one.
+ */
+static unsigned int line_of_message(const struct ruleset *rs, uint8_t family,
+				    const char *msg)
+{
+	char table[16], chain[XTFW_CHAIN_MAXNAMELEN];
+	const struct table *t;
+	const struct chain *c;
+	unsigned int n;
+	int id;
+
+	if (sscanf(msg, "%15s %28s rule %u:", table, chain, &n) != 3)
+		return 0;
+	id = table_by_name(table);
+	t = id >= 0 ? rs->t[family][id] : NULL;
+	c = t ? table_chain(t, chain) : NULL;
+	return c && n >= 1 && n <= c->nrules ? c->rules[n - 1]->line : 0;
+}
+
 int kernel_commit(struct nl *nl, const struct ruleset *rs, uint8_t family,
 		  const struct commit_opts *o)
 {
@@ -120,6 +142,8 @@ int kernel_commit(struct nl *nl, const struct ruleset *rs, uint8_t family,
 	nl_batch_free(&bs.nb);
 	if (e.err == EAGAIN)
 		return -EAGAIN;
+	if (!where.line)
+		where.line = line_of_message(rs, family, e.msg);
 	if (where.line) {
 		char ctx[32];
 
