@@ -167,7 +167,9 @@ static bool global_opt(struct cmd *c, int argc, char **argv, int *i,
 		c->verbose = true;
 	} else if (!strcmp(a, "-x") || !strcmp(a, "--exact")) {
 		c->exact = true;
-	} else if (!strcmp(a, "--line-numbers")) {
+	} else if (strlen(a) >= strlen("--line") &&
+		   !strncmp(a, "--line-numbers", strlen(a))) {
+		/* getopt lets iptables users shorten it; --line is common */
 		c->linenum = true;
 	} else if (!strcmp(a, "--json")) {
 		c->json = true;

@@ -212,6 +212,8 @@ static void test_command_line(void)
 	parse_only(&c, "xtctl -t nat -6 -S POSTROUTING 2", 0);
 	CHECK(c.op == CMD_LIST_RULES && c.table == XTFW_TABLE_NAT &&
 	      c.family == XTFW_FAMILY_IPV6 && c.rulenum == 2);
+	parse_only(&c, "xtctl -L --line -n", 0);
+	CHECK(c.linenum);
 	parse_only(&c, "xtctl -L -Z", 0);
 	CHECK(c.op == CMD_LIST && c.zero_after_list);
 	parse_only(&c, "xtctl -D INPUT 3", 0);
