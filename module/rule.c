@@ -201,6 +201,7 @@ void xtfw_rule_destroy(struct xtfw_rule *rule)
 		return;
 	for (i = 0; i < rule->nmatches; i++)
 		xtfw_match_destroy(&rule->matches[i]);
+	xtfw_target_destroy(&rule->target);
 	if (!rule->ctr_moved)
 		free_percpu(rule->ctr);
 	kfree(rule->spec);
@@ -245,7 +246,7 @@ struct xtfw_rule *xtfw_rule_create(struct net *net, const struct nlattr *spec,
 		goto err;
 	if (tb[XTFW_RULE_A_TARGET]) {
 		ret = xtfw_target_parse(&rule->target, tb[XTFW_RULE_A_TARGET],
-					ctx);
+					&rule->ip, ctx);
 		if (ret)
 			goto err;
 	}
