@@ -89,15 +89,13 @@ bool rule_addr_save(const struct rule *r, bool src, char *buf, size_t len)
 	return true;
 }
 
-/* "-i +" matches any interface; iptables-save leaves it out. */
+/* "-i +" (any interface) has an empty mask: iptables-save leaves it out. */
 bool rule_iface_save(const struct rule *r, bool in)
 {
 	const char *name = in ? r->iif : r->oif;
 
-	if (!RULE_HAS(r, in ? XTFW_RULE_A_IIF : XTFW_RULE_A_OIF))
-		return false;
-	return strcmp(name, "+") || (r->inv & (in ? XTFW_INV_IIF :
-					       XTFW_INV_OIF));
+	return RULE_HAS(r, in ? XTFW_RULE_A_IIF : XTFW_RULE_A_OIF) &&
+	       strcmp(name, "+") != 0;
 }
 
 const char *rule_proto_save(const struct rule *r, char *buf, size_t len)

@@ -173,7 +173,7 @@ static const struct rule_case canon4[] = {
 	  "-A INPUT -m recent --update --seconds 60 --name SSH --mask 255.255.255.255 --rsource" },
 	{ "-A FORWARD -i eth+ ! -o ppp0", NULL },
 	{ "-A INPUT -i +", "-A INPUT" },
-	{ "-A INPUT ! -i +", NULL },
+	{ "-A INPUT ! -i +", "-A INPUT" },
 	{ "-A INPUT -p tcp --dport ! 22", "-A INPUT -p tcp -m tcp ! --dport 22" },
 	{ "-A PREROUTING -j NOTRACK", "-A PREROUTING -j CT --notrack" },
 	{ "-A PREROUTING -j MARK --set-mark 5", "-A PREROUTING -j MARK --set-xmark 0x5/0xffffffff" },
