@@ -42,12 +42,14 @@ xtctl:
 	$(MAKE) -C $(TOP)/tools/xtctl
 
 check-unit: xtctl
-	$(MAKE) -C $(TOP)/tools/xtctl test
+	$(MAKE) -s -C $(TOP)/tools/xtctl test
 
 check-vm: modules-all xtctl
 	$(TOP)/selftests/vm/check.sh
 
-check: check-unit check-vm
+# unit tests and VM selftests, summed up in one closing line
+check: modules-all xtctl
+	$(TOP)/scripts/check.sh
 
 demo: modules-all xtctl
 	$(TOP)/selftests/vm/demo.sh
