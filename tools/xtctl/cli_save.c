@@ -66,7 +66,7 @@ static void now_text(char *buf, size_t len)
 
 static void save_body(int argc, char **argv)
 {
-	struct save_args a;
+	struct save_args a = { 0 };
 	struct ruleset rs = { 0 };
 	struct sbuf out = { 0 };
 	struct nl nl;
