@@ -165,8 +165,11 @@ xtfw_load()
 	if [[ -n ${XTFW_KO:-} ]]; then
 		[[ -f $XTFW_KO ]] || ksft_skip "XTFW_KO=$XTFW_KO does not exist"
 		# insmod does not resolve dependencies (nf_defrag_*, nf_reject_*).
-		for dep in $(modinfo -F depends "$XTFW_KO" | tr ',' ' '); do
-			modprobe "$dep" || ksft_fail "cannot load $dep, needed by xtfw"
+		[[ -n ${_XTFW_DEPS+set} ]] ||
+			_XTFW_DEPS=$(modinfo -F depends "$XTFW_KO" | tr ',' ' ')
+		for dep in $_XTFW_DEPS; do
+			[[ -d /sys/module/$dep ]] || modprobe "$dep" ||
+				ksft_fail "cannot load $dep, needed by xtfw"
 		done
 		run insmod "$XTFW_KO" || ksft_fail "insmod $XTFW_KO failed"
 	else

@@ -146,10 +146,16 @@ check_kernel()
 
 main()
 {
-	local kver line
+	local kver line lock_fd
 
 	parse_args "$@"
 	mkdir -p "$OUT"
+	# One check per checkout at a time: they share build/ and the logs.
+	exec {lock_fd}>"$OUT/.lock"
+	if ! flock -n "$lock_fd"; then
+		say "waiting for another check.sh in this checkout to finish"
+		flock "$lock_fd"
+	fi
 	for kver in "${KERNELS[@]}"; do
 		check_kernel "$kver"
 	done

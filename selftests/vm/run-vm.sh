@@ -46,10 +46,17 @@ usage()
 	exit 2
 }
 
+# Append a line to the console copy and to the --log file.
+log_line()
+{
+	if [[ -n ${CONSOLE_FD:-} ]]; then printf '%s\n' "$1" >&"$CONSOLE_FD"; fi
+	if [[ -n ${LOG_FD:-} ]]; then printf '%s\n' "$1" >&"$LOG_FD"; fi
+}
+
 say()
 {
 	echo "run-vm: $*"
-	if [[ -n ${LOG_FD:-} ]]; then echo "run-vm: $*" >&"$LOG_FD"; fi
+	log_line "run-vm: $*"
 }
 
 # Kernels the VM can boot and the module can be built for.
@@ -187,7 +194,7 @@ stream_console()
 		line=${line//$'\e'c/}
 		line=${line//$'\e['*([0-9;?])[a-zA-Z]/}
 		printf '%s\n' "$line"
-		printf '%s\n' "$line" >&"$LOG_FD"
+		log_line "$line"
 		if [[ $line == *XTFW-VM-READY* && -z $BOOT_TIME ]]; then
 			BOOT_TIME=$(seconds_since "$start")
 			say "guest up after ${BOOT_TIME}s (kernel $KVER)"
@@ -251,7 +258,7 @@ run_batch()
 	wait "$QEMU_PID" 2>/dev/null || true
 	QEMU_PID=
 
-	verdict "$LOG" || status=$?
+	verdict "$CONSOLE" || status=$?
 	say "$KVER: exit status $status after $(seconds_since "$start")s" \
 	    "(boot ${BOOT_TIME:-?}s)"
 	return "$status"
@@ -268,9 +275,9 @@ run_shell()
 	fi
 	qemu_args "$initrd"
 	if [[ -n $TIMEOUT ]]; then
-		timeout --foreground -k 5 "$TIMEOUT" "${QEMU[@]}" | tee "$LOG"
+		timeout --foreground -k 5 "$TIMEOUT" "${QEMU[@]}" | tee "${LOG:-$CONSOLE}"
 	else
-		"${QEMU[@]}" | tee "$LOG"
+		"${QEMU[@]}" | tee "${LOG:-$CONSOLE}"
 	fi
 }
 
@@ -293,10 +300,14 @@ main()
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
 	RUN_DIR=$(mktemp -d "$REPO/build/vm/run.XXXXXX")
-	LOG=${LOG:-$RUN_DIR/console.log}
-	mkdir -p "$(dirname "$LOG")"
-	: >"$LOG"
-	exec {LOG_FD}>>"$LOG"
+	# The verdict reads this private copy: --log may be clobbered by
+	# another run that was given the same file.
+	CONSOLE=$RUN_DIR/console.log
+	exec {CONSOLE_FD}>"$CONSOLE"
+	if [[ -n $LOG ]]; then
+		mkdir -p "$(dirname "$LOG")"
+		exec {LOG_FD}>"$LOG"
+	fi
 
 	if ((${#CMD[@]} == 0)); then
 		run_shell "$initrd" || status=$?
