@@ -100,6 +100,18 @@ out:
 	return ret;
 }
 
+/* The socket's open transaction, or NULL with the reason in the extack. */
+static struct xtfw_txn *open_txn(struct xtfw_net *xn, struct genl_info *info)
+{
+	struct xtfw_txn *txn = xtfw_txn_lookup(xn, info->snd_portid);
+
+	if (txn && txn->open)
+		return txn;
+	NL_SET_ERR_MSG(info->extack,
+		       "no open transaction on this socket (send BEGIN first)");
+	return NULL;
+}
+
 /*
  * The messages inside a transaction. Each finds the socket's open
  * transaction, does its step, and poisons the transaction on failure.
@@ -155,10 +167,8 @@ static int txn_step(struct genl_info *info, enum txn_step step)
 	int ret;
 
 	mutex_lock(&xn->txn_mutex);
-	txn = xtfw_txn_lookup(xn, info->snd_portid);
-	if (!txn || !txn->open) {
-		NL_SET_ERR_MSG(info->extack,
-			       "no open transaction on this socket (send BEGIN first)");
+	txn = open_txn(xn, info);
+	if (!txn) {
 		ret = -ENOENT;
 		goto out;
 	}
@@ -210,10 +220,8 @@ static int xtfw_nl_commit(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	mutex_lock(&xn->txn_mutex);
-	txn = xtfw_txn_lookup(xn, info->snd_portid);
-	if (!txn || !txn->open) {
-		NL_SET_ERR_MSG(info->extack,
-			       "no open transaction on this socket (send BEGIN first)");
+	txn = open_txn(xn, info);
+	if (!txn) {
 		ret = -ENOENT;
 		goto out;
 	}
