@@ -125,7 +125,7 @@ test_refused()
 	check_refused "-m tcp with ! -p tcp is refused" "$server" \
 		'tcp needs -p tcp' -A INPUT ! -p tcp -m tcp --dport 80
 	check_refused "multiport with -p icmp is refused" "$server" \
-		'multiport needs -p tcp, udp, udplite, sctp or dccp' \
+		'multiport needs -p tcp' \
 		-A INPUT -p icmp -m multiport --dports 1,2
 	check_eq "refused rules left INPUT empty" "" \
 		"$(rule_counts "$server" -4 filter INPUT)"
