@@ -540,11 +540,39 @@ enum xtfw_verdict {
 /*
  * CONNTRACK
  *
- * XTFW_CMD_CT_GET (dump, optional XTFW_A_FAMILY and XTFW_A_CT_FILTER) sends
- * one message per entry with XTFW_A_CT. XTFW_CMD_CT_DELETE deletes entries
- * matching XTFW_A_CT_FILTER; XTFW_CMD_CT_FLUSH deletes all of a family, or
- * all. XTFW_CMD_CT_GETCONF / SETCONF read and write XTFW_A_CT_CONF;
- * XTFW_CMD_CT_STATS replies with XTFW_A_CT_STATS, summed over CPUs.
+ * Each network namespace tracks its own connections, while it has at least
+ * one table of the family; entries belong to the namespace and are never
+ * seen from another.
+ *
+ *   XTFW_CMD_CT_GET     dump; [XTFW_A_FAMILY] [XTFW_A_CT_FILTER]
+ *       one XTFW_CMD_CT_GET message per confirmed entry, carrying XTFW_A_CT
+ *       with FAMILY, PROTO, the ORIG_* and REPL_* tuples, STATUS,
+ *       TCP_STATE (TCP only), TIMEOUT, MARK, ID and the four counters. The
+ *       dump walks the table without locking it and may repeat an entry
+ *       that moved meanwhile; a resize of the table between two parts flags
+ *       the dump NLM_F_DUMP_INTR (restart it).
+ *   XTFW_CMD_CT_DELETE  XTFW_A_CT_FILTER [XTFW_A_FAMILY]
+ *   XTFW_CMD_CT_FLUSH   [XTFW_A_FAMILY]
+ *       delete the matching entries (FLUSH: all, or all of a family); the
+ *       reply carries XTFW_A_CT_CONF with XTFW_CTCONF_A_DELETED.
+ *   XTFW_CMD_CT_GETCONF reply: XTFW_A_CT_CONF with MAX_ENTRIES, TCP_LOOSE,
+ *       COUNT and one XTFW_CTCONF_A_TIMEOUT nest per timeout.
+ *   XTFW_CMD_CT_SETCONF XTFW_A_CT_CONF with any of MAX_ENTRIES (1..2^24),
+ *       TCP_LOOSE and XTFW_CTCONF_A_TIMEOUT nests (PROTO, SECONDS and, for
+ *       TCP and UDP, STATE). All are checked before any is applied.
+ *   XTFW_CMD_CT_STATS   reply: XTFW_A_CT_STATS, summed over CPUs.
+ *
+ * A filter (XTFW_A_CT_FILTER, enum xtfw_ct_attr) matches an entry when
+ * every attribute it has matches: FAMILY, PROTO, ID and the ORIG_* and
+ * REPL_* addresses and ports exactly, TCP_STATE the TCP state, STATUS
+ * when the entry has all those XTFW_CT_S_* bits, MARK under MARK_MASK
+ * (default all ones), CTSTATE when the entry is in one of those states
+ * (NEW: no reply yet, ESTABLISHED: replied, SNAT, DNAT).
+ *
+ * Timeouts are per namespace, in seconds; TIMEOUT in an entry is the
+ * seconds left. Default limit MAX_ENTRIES: like nf_conntrack_max, from the
+ * memory size. When the table is full, a new connection evicts one that is
+ * not assured; if there is none, its packet is dropped (stat DROP).
  */
 enum xtfw_ct_attr {
 	XTFW_CT_A_UNSPEC,
@@ -581,6 +609,7 @@ enum xtfw_ct_attr {
 #define XTFW_CT_S_SNAT		_BITUL(3)
 #define XTFW_CT_S_DNAT		_BITUL(4)
 #define XTFW_CT_S_DYING		_BITUL(5)
+#define XTFW_CT_S_ALL		(_BITUL(6) - 1)
 
 enum xtfw_tcp_state {
 	XTFW_TCP_NONE,
@@ -596,12 +625,26 @@ enum xtfw_tcp_state {
 	__XTFW_TCP_STATE_MAX
 };
 
+/*
+ * Two more TCP timeouts for XTFW_TIMEOUT_A_STATE that are not states: RETRANS
+ * caps the timeout of a connection whose segment was retransmitted three
+ * times or whose receiver advertises a zero window; UNACK caps it while data
+ * is unacknowledged and for a connection picked up mid-stream until its
+ * first reply.
+ */
+enum xtfw_tcp_timeout_extra {
+	XTFW_TCP_TIMEOUT_RETRANS = __XTFW_TCP_STATE_MAX,
+	XTFW_TCP_TIMEOUT_UNACK,
+	__XTFW_TCP_TIMEOUT_MAX
+};
+
 enum xtfw_ctconf_attr {
 	XTFW_CTCONF_A_UNSPEC,
 	XTFW_CTCONF_A_MAX_ENTRIES,	/* u32 */
 	XTFW_CTCONF_A_TCP_LOOSE,	/* u8, 0 or 1 */
 	XTFW_CTCONF_A_TIMEOUT,		/* nest of XTFW_TIMEOUT_A_* */
 	XTFW_CTCONF_A_COUNT,		/* u32, entries now (GETCONF) */
+	XTFW_CTCONF_A_DELETED,		/* u32, reply of CT_DELETE, CT_FLUSH */
 	__XTFW_CTCONF_A_MAX
 };
 
@@ -610,7 +653,8 @@ enum xtfw_ctconf_attr {
 enum xtfw_timeout_attr {
 	XTFW_TIMEOUT_A_UNSPEC,
 	XTFW_TIMEOUT_A_PROTO,		/* u8, IP protocol, 0 = generic */
-	XTFW_TIMEOUT_A_STATE,		/* u8, enum xtfw_tcp_state, or */
+	XTFW_TIMEOUT_A_STATE,		/* u8, enum xtfw_tcp_state or */
+					/* xtfw_tcp_timeout_extra for TCP, */
 					/* enum xtfw_udp_state for UDP */
 	XTFW_TIMEOUT_A_SECONDS,		/* u32 */
 	__XTFW_TIMEOUT_A_MAX
@@ -618,6 +662,7 @@ enum xtfw_timeout_attr {
 
 #define XTFW_TIMEOUT_A_MAX (__XTFW_TIMEOUT_A_MAX - 1)
 
+/* UDP: no reply yet; replied; traffic both ways for over two seconds. */
 enum xtfw_udp_state {
 	XTFW_UDP_UNREPLIED,
 	XTFW_UDP_REPLIED,
