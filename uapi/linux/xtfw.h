@@ -240,8 +240,8 @@ enum xtfw_match_type {
 	XTFW_MATCH_OWNER,	/* UID_MIN UID_MAX and/or GID_MIN GID_MAX */
 	XTFW_MATCH_STATISTIC,	/* STAT_MODE and PROBABILITY or EVERY PACKET */
 	XTFW_MATCH_PKTTYPE,	/* PKTTYPE */
-	XTFW_MATCH_RT,		/* RT_TYPE [RT_SEGSLEFT_MIN RT_SEGSLEFT_MAX]; IPv6 */
-	XTFW_MATCH_FRAG,	/* FRAG_ID_MIN FRAG_ID_MAX FRAG_FLAGS; IPv6 */
+	XTFW_MATCH_RT,		/* [RT_TYPE] [RT_SEGSLEFT]; IPv6 */
+	XTFW_MATCH_FRAG,	/* [FRAG_ID] [FRAG_FLAGS]; IPv6 */
 	__XTFW_MATCH_TYPE_MAX
 };
 
@@ -443,8 +443,10 @@ enum xtfw_target_type {
 	XTFW_TARGET_GOTO,	/* CHAIN */
 	XTFW_TARGET_REJECT,	/* [REJECT_WITH]; filter INPUT/FORWARD/OUTPUT */
 	XTFW_TARGET_LOG,	/* [LOG_PREFIX] [LOG_LEVEL] [LOG_FLAGS] */
-	XTFW_TARGET_MARK,	/* MARK MASK: mark = (mark & ~MASK) ^ MARK */
-	XTFW_TARGET_CONNMARK,	/* CONNMARK_OP MARK MASK [CTMASK NFMASK] */
+	XTFW_TARGET_MARK,	/* MARK [MASK, default ~0]: */
+				/* mark = (mark & ~MASK) ^ MARK */
+	XTFW_TARGET_CONNMARK,	/* CONNMARK_OP; SET: MARK [MASK]; */
+				/* SAVE, RESTORE: [CTMASK] [NFMASK] */
 	XTFW_TARGET_NOTRACK,	/* raw only; printed as "CT --notrack" */
 	XTFW_TARGET_TTL,	/* TTL_OP TTL; mangle, IPv4 */
 	XTFW_TARGET_HL,		/* TTL_OP TTL; mangle, IPv6 */
@@ -472,7 +474,8 @@ enum xtfw_target_attr {
 	XTFW_TARGET_A_TTL_OP,		/* u8, enum xtfw_ttl_mod */
 	XTFW_TARGET_A_TTL,		/* u8 */
 	XTFW_TARGET_A_NAT_RANGE,	/* binary, struct xtfw_nat_range */
-	XTFW_TARGET_A_NAT_FLAGS,	/* u32, XTFW_NAT_F_* */
+	XTFW_TARGET_A_NAT_FLAGS,	/* u32, XTFW_NAT_F_*; MAP_IPS and */
+					/* PROTO say what NAT_RANGE holds */
 	__XTFW_TARGET_A_MAX
 };
 
