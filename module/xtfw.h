@@ -41,6 +41,8 @@ struct xtfw_counters {
 	u64 bytes;
 };
 
+struct xtfw_conn;
+
 /*
  * What the rule evaluator knows about the packet at hand. Built once per
  * table hook invocation; matches read it and never change it.
@@ -54,6 +56,11 @@ struct xtfw_pkt {
 	bool fragment;		/* a non-first fragment: no transport header */
 	u16 fragoff;		/* fragment offset in 8-byte units */
 	unsigned int thoff;	/* transport header offset from skb->data */
+	/* conntrack, filled by xtfw_ct_classify() when ct_done is set */
+	struct xtfw_conn *ct;	/* a reference, or NULL */
+	u32 ctstate;		/* XTFW_CTSTATE_* */
+	u8 ctdir;		/* direction of the packet in ct */
+	bool ct_done;		/* the hook sets it false */
 };
 
 /* The iptables rule header: addresses, interfaces, protocol, fragments. */
@@ -289,6 +296,7 @@ struct xtfw_ruleset {
 
 struct xtfw_txn;
 struct xtfw_recent_net;
+struct xtfw_ct_net;
 
 struct xtfw_net {
 	struct net *net;
@@ -301,6 +309,7 @@ struct xtfw_net {
 	struct nf_hook_ops *hook_ops[__XTFW_FAMILY_MAX][__XTFW_TABLE_MAX];
 	bool exiting;
 	struct xtfw_recent_net *recent;	/* match.c */
+	struct xtfw_ct_net *ct;		/* ct_*.c, created on first use */
 };
 
 extern unsigned int xtfw_net_id;
