@@ -49,23 +49,6 @@ V6_PKTS=(
 )
 V6_EXPECT="2 1 2 3"
 
-# test_counters FAMILY RULES_ARRAY PKTS_ARRAY EXPECT
-test_counters()
-{
-	local fam=$1 expect=$4 rule
-	local -n rules=$2 pkts=$3
-
-	ns_xtctl "$server" "$fam" -F INPUT
-	for rule in "${rules[@]}"; do
-		# shellcheck disable=SC2086 # the rule's words
-		check_ok "$fam -A INPUT $rule" ns_xtctl "$server" "$fam" -A INPUT $rule ||
-			return
-	done
-	check_ok "$fam: send the crafted packets" send_pkts "$client" "${pkts[@]}"
-	check_eq "$fam: per-rule packet counters" "$expect" \
-		"$(rule_counts "$server" "$fam" filter INPUT)"
-}
-
 test_delivery()
 {
 	local fam=$1 addr=10.0.1.2 proto="-p icmp --icmp-type"
@@ -106,8 +89,8 @@ setup_ns client server
 connect_ns "$client" veth0 "$server" veth0 1
 start_tcp_server "$server" 8081
 
-test_counters -4 V4_RULES V4_PKTS "$V4_EXPECT"
-test_counters -6 V6_RULES V6_PKTS "$V6_EXPECT"
+check_rule_counters -4 V4_RULES V4_PKTS "$V4_EXPECT"
+check_rule_counters -6 V6_RULES V6_PKTS "$V6_EXPECT"
 test_delivery -4
 test_delivery -6
 test_refused

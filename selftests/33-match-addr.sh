@@ -64,23 +64,6 @@ V6_PKTS=(
 #          1 2 3 4 5 6 7 8
 V6_EXPECT="2 1 3 2 1 1 1 1"
 
-# test_counters FAMILY RULES_ARRAY PKTS_ARRAY EXPECT
-test_counters()
-{
-	local fam=$1 expect=$4 rule
-	local -n rules=$2 pkts=$3
-
-	ns_xtctl "$server" "$fam" -F INPUT
-	for rule in "${rules[@]}"; do
-		# shellcheck disable=SC2086 # the rule's words
-		check_ok "$fam -A INPUT $rule" ns_xtctl "$server" "$fam" -A INPUT $rule ||
-			return
-	done
-	check_ok "$fam: send the crafted packets" send_pkts "$client" "${pkts[@]}"
-	check_eq "$fam: per-rule packet counters" "$expect" \
-		"$(rule_counts "$server" "$fam" filter INPUT)"
-}
-
 test_refused()
 {
 	ns_xtctl "$server" -4 -F INPUT
@@ -114,7 +97,7 @@ for a in 20 30; do
 done
 ip -n "$client" route add 224.0.0.0/4 dev veth0
 
-test_counters -4 V4_RULES V4_PKTS "$V4_EXPECT"
-test_counters -6 V6_RULES V6_PKTS "$V6_EXPECT"
+check_rule_counters -4 V4_RULES V4_PKTS "$V4_EXPECT"
+check_rule_counters -6 V6_RULES V6_PKTS "$V6_EXPECT"
 test_refused
 ksft_exit

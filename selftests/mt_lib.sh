@@ -88,3 +88,22 @@ check_refused()
 		_check_result 1 "$name"
 	fi
 }
+
+# check_rule_counters FAMILY RULES_ARRAY PKTS_ARRAY EXPECT: flush the
+# INPUT chain of $server, add RULES, send PKTS from $client (scapy text),
+# and check the rules' packet counters are EXPECT.
+check_rule_counters()
+{
+	local fam=$1 expect=$4 rule
+	local -n rules=$2 pkts=$3
+
+	ns_xtctl "$server" "$fam" -F INPUT
+	for rule in "${rules[@]}"; do
+		# shellcheck disable=SC2086 # the rule's words
+		check_ok "$fam -A INPUT $rule" ns_xtctl "$server" "$fam" -A INPUT $rule ||
+			return
+	done
+	check_ok "$fam: send the crafted packets" send_pkts "$client" "${pkts[@]}"
+	check_eq "$fam: per-rule packet counters" "$expect" \
+		"$(rule_counts "$server" "$fam" filter INPUT)"
+}
