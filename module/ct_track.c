@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tracking one packet: find its connection or start one, let the protocol's
+ * tracker judge it, and say what state the packet is in. The conntrack
+ * hook does this with update set (the tracker sees the packet once); the
+ * table hooks after it only look the connection up again, and start one
+ * only if it has gone meanwhile (flushed, expired, deleted by a reopen).
+ */
+#include <linux/hash.h>
+#include <net/ip.h>
+
+#include "ct.h"
+
+#define TRACK_TRIES	3	/* reopen or insert races, then give up */
+
+/**
+ * xtfw_ct_state_of() - the XTFW_CTSTATE_* of a packet of @c
+ * @c: the connection
+ * @dir: the packet's direction in it
+ *
+ * NEW until the connection has seen a reply, ESTABLISHED after, and for
+ * every packet in the reply direction, as Linux's ctinfo.
+ */
+u32 xtfw_ct_state_of(const struct xtfw_conn *c, u8 dir)
+{
+	u32 state = XTFW_CTSTATE_ESTABLISHED;
+
+	if (dir == XTFW_CT_DIR_ORIG &&
+	    !test_bit(XTFW_CT_B_SEEN_REPLY, &c->status))
+		state = XTFW_CTSTATE_NEW;
+	if (test_bit(XTFW_CT_B_SNAT, &c->status))
+		state |= XTFW_CTSTATE_SNAT;
+	if (test_bit(XTFW_CT_B_DNAT, &c->status))
+		state |= XTFW_CTSTATE_DNAT;
+	return state;
+}
+
+static void res_conn(struct xtfw_ct_res *res, struct xtfw_conn *c, u8 dir,
+		     u32 state)
+{
+	res->ct = c;
+	res->dir = dir;
+	res->ctstate = state;
+}
+
+static void res_invalid(struct xtfw_ct_net *cn, struct xtfw_ct_res *res,
+			bool update)
+{
+	res->ct = NULL;
+	res->ctstate = XTFW_CTSTATE_INVALID;
+	if (update)
+		xtfw_ct_stat_inc(cn, XTFW_CT_STAT_INVALID);
+}
+
+static void account(struct xtfw_conn *c, u8 dir, const struct sk_buff *skb)
+{
+	atomic64_inc(&c->packets[dir]);
+	atomic64_add(skb->len, &c->bytes[dir]);
+}
+
+static bool same_addr(const union xtfw_addr *a, const union xtfw_addr *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+/*
+ * An ICMP error is RELATED to the connection of the packet it quotes, in
+ * either direction, if it goes back to that packet's sender.
+ */
+static void track_related(struct xtfw_ct_net *cn, struct xtfw_ct_pkt *p,
+			  bool update, struct xtfw_ct_res *res)
+{
+	struct xtfw_ct_tuple inner;
+	struct xtfw_ct_thash *h;
+	struct xtfw_conn *c;
+
+	if ((update && !xtfw_ct_proto_icmp.valid(p)) ||
+	    !xtfw_ct_parse_inner(p, &inner))
+		goto invalid;
+	h = xtfw_ct_find_get(cn, &inner, xtfw_ct_hash(cn, &inner));
+	if (!h)
+		goto invalid;
+	c = xtfw_ct_of(h);
+	if (!same_addr(&h->tuple.src, &p->tuple.dst)) {
+		xtfw_ct_put(c);
+		goto invalid;
+	}
+	if (update)
+		xtfw_ct_stat_inc(cn, XTFW_CT_STAT_FOUND);
+	res_conn(res, c, h->tuple.dir, XTFW_CTSTATE_RELATED |
+		 (xtfw_ct_state_of(c, h->tuple.dir) &
+		  (XTFW_CTSTATE_SNAT | XTFW_CTSTATE_DNAT)));
+	return;
+invalid:
+	res_invalid(cn, res, update);
+}
+
+/* A packet of a known connection. Returns XTFW_CT_V_*. */
+static int track_found(struct xtfw_ct_net *cn, struct xtfw_ct_pkt *p,
+		       const struct xtfw_ct_proto *proto,
+		       struct xtfw_ct_thash *h, bool update,
+		       struct xtfw_ct_res *res)
+{
+	struct xtfw_conn *c = xtfw_ct_of(h);
+	u8 dir = h->tuple.dir;
+	int verdict = XTFW_CT_V_ACCEPT;
+
+	if (update) {
+		verdict = proto->packet(cn, c, p, dir);
+		if (verdict == XTFW_CT_V_REOPEN) {
+			xtfw_ct_kill(c);
+			xtfw_ct_put(c);
+			return verdict;
+		}
+		if (verdict == XTFW_CT_V_INVALID) {
+			xtfw_ct_put(c);
+			res_invalid(cn, res, update);
+			return verdict;
+		}
+		xtfw_ct_stat_inc(cn, XTFW_CT_STAT_FOUND);
+		account(c, dir, p->skb);
+	}
+	res_conn(res, c, dir, xtfw_ct_state_of(c, dir));
+	/* SEEN_REPLY after the state: the first reply is ESTABLISHED anyway */
+	if (update && dir == XTFW_CT_DIR_REPLY &&
+	    !test_bit(XTFW_CT_B_SEEN_REPLY, &c->status))
+		set_bit(XTFW_CT_B_SEEN_REPLY, &c->status);
+	return verdict;
+}
+
+/*
+ * The first packet of a connection: a new entry, inserted at once but
+ * unconfirmed and owned by this packet. Returns XTFW_CT_V_*, or
+ * XTFW_CT_V_REOPEN when another CPU was faster (look it up again).
+ */
+static int track_new(struct xtfw_ct_net *cn, struct xtfw_ct_pkt *p,
+		     const struct xtfw_ct_proto *proto,
+		     struct xtfw_ct_res *res, bool update)
+{
+	struct xtfw_ct_thash *clash;
+	struct xtfw_conn *c;
+	int ret;
+
+	if (!update && proto->valid && !proto->valid(p))
+		goto invalid;
+	c = xtfw_ct_alloc(cn, &p->tuple, p->hash);
+	if (!c) {	/* full: counted as drop */
+		res->verdict = NF_DROP;
+		res->ctstate = XTFW_CTSTATE_INVALID;
+		return XTFW_CT_V_INVALID;
+	}
+	if (!proto->new(cn, c, p) ||
+	    proto->packet(cn, c, p, XTFW_CT_DIR_ORIG) == XTFW_CT_V_INVALID) {
+		xtfw_ct_free(c);
+		goto invalid;
+	}
+	c->owner = xtfw_ct_owner(p->skb);
+	account(c, XTFW_CT_DIR_ORIG, p->skb);
+	ret = xtfw_ct_insert(cn, c, &clash);
+	if (ret) {
+		xtfw_ct_free(c);
+		xtfw_ct_stat_inc(cn, XTFW_CT_STAT_INSERT_FAILED);
+		if (ret == -EEXIST)
+			xtfw_ct_put(xtfw_ct_of(clash));
+		return XTFW_CT_V_REOPEN;
+	}
+	xtfw_ct_stat_inc(cn, XTFW_CT_STAT_NEW);
+	res_conn(res, c, XTFW_CT_DIR_ORIG, xtfw_ct_state_of(c, 0));
+	return XTFW_CT_V_ACCEPT;
+invalid:
+	res_invalid(cn, res, update);
+	return XTFW_CT_V_INVALID;
+}
+
+/**
+ * xtfw_ct_track() - the connection and state of a packet
+ * @cn: the namespace's conntrack
+ * @p: the packet, parsed by xtfw_ct_parse()
+ * @update: run the tracker (the conntrack hook); else only look it up
+ * @res: the result; res->ct holds a reference if set
+ *
+ * Call under rcu_read_lock().
+ */
+void xtfw_ct_track(struct xtfw_ct_net *cn, struct xtfw_ct_pkt *p,
+		   bool update, struct xtfw_ct_res *res)
+{
+	const struct xtfw_ct_proto *proto;
+	struct xtfw_ct_thash *h;
+	unsigned int tries;
+	int verdict;
+
+	memset(res, 0, sizeof(*res));
+	res->verdict = NF_ACCEPT;
+	switch (p->kind) {
+	case XTFW_CT_K_UNTRACKED:
+		res->ctstate = XTFW_CTSTATE_UNTRACKED;
+		return;
+	case XTFW_CT_K_ICMP_ERROR:
+		track_related(cn, p, update, res);
+		return;
+	case XTFW_CT_K_TRACK:
+		break;
+	default:
+		res_invalid(cn, res, update);
+		return;
+	}
+	proto = xtfw_ct_proto_find(p->tuple.proto);
+	if (update && proto->valid && !proto->valid(p)) {
+		res_invalid(cn, res, update);
+		return;
+	}
+	p->hash = xtfw_ct_hash(cn, &p->tuple);
+	for (tries = 0; tries < TRACK_TRIES; tries++) {
+		h = xtfw_ct_find_get(cn, &p->tuple, p->hash);
+		if (h)
+			verdict = track_found(cn, p, proto, h, update, res);
+		else
+			verdict = track_new(cn, p, proto, res, update);
+		if (verdict != XTFW_CT_V_REOPEN)
+			return;
+	}
+	res_invalid(cn, res, update);
+}
