@@ -83,9 +83,17 @@ report()
 	skip)	SKIPPED=$((SKIPPED + 1)) ;;
 	esac
 	if ((TAP)); then
+		# TAP directives are SKIP and TIMEOUT (as kselftest uses it) only;
+		# anything else goes to a diagnostic line.
 		case $result in
-		pass)	echo "ok $NUM - $name${detail:+ # $detail}" ;;
-		fail)	echo "not ok $NUM - $name${detail:+ # $detail}" ;;
+		pass)	[[ -z $detail ]] || echo "# $name: $detail"
+			echo "ok $NUM - $name" ;;
+		fail)	if [[ $detail == TIMEOUT* ]]; then
+				echo "not ok $NUM - $name # $detail"
+			else
+				[[ -z $detail ]] || echo "# $name: $detail"
+				echo "not ok $NUM - $name"
+			fi ;;
 		skip)	echo "ok $NUM - $name # SKIP $detail" ;;
 		esac
 	else
@@ -126,7 +134,7 @@ run_one()
 
 	case $rc in
 	0)
-		report pass "$name" "${elapsed}"
+		report pass "$name" "$elapsed"
 		((VERBOSE)) && show_output "$out"
 		;;
 	4)

@@ -91,7 +91,8 @@ build_module()
 		say "$kver: FAIL: make module succeeded but left no $ko"
 		return 1
 	fi
-	say "$kver: built $ko in $((SECONDS - start))s"
+	BUILD_TIME=$((SECONDS - start))
+	say "$kver: built $ko in ${BUILD_TIME}s"
 }
 
 # Last "N passed, N failed, N skipped" line of a log, as "N N N".
@@ -104,11 +105,12 @@ counts_of()
 check_kernel()
 {
 	local kver=$1 dir=$OUT/$1 log=$OUT/$1/console.log
-	local passed=0 failed=0 skipped=0 notes=() counts boot start=$SECONDS
+	local passed=0 failed=0 skipped=0 notes=() counts boot vm_time
 	local passed_vm failed_vm skipped_vm
 
 	mkdir -p "$dir"
 	rm -f "$log" "$dir/results.tap"
+	BUILD_TIME="?"
 	build_module "$kver" || { failed=$((failed + 1)); notes+=("build FAILED"); }
 
 	[[ -x $REPO/tools/xtctl/xtctl ]] ||
@@ -138,7 +140,8 @@ check_kernel()
 		"$log" >"$dir/results.tap"
 
 	boot=$(sed -n 's/^run-vm: guest up after \([0-9.]*\)s.*/\1/p' "$log" | tail -n1)
-	SUMMARY+=("$kver: $passed passed, $failed failed, $skipped skipped (boot ${boot:-?}s, total $((SECONDS - start))s${notes[*]:+; ${notes[*]}})")
+	vm_time=$(sed -n 's/^run-vm: .*: exit status [0-9]* after \([0-9.]*\)s.*/\1/p' "$log" | tail -n1)
+	SUMMARY+=("$kver: $passed passed, $failed failed, $skipped skipped (build ${BUILD_TIME}s, boot ${boot:-?}s, VM ${vm_time:-?}s${notes[*]:+; ${notes[*]}})")
 	TOTAL_PASSED=$((TOTAL_PASSED + passed))
 	TOTAL_FAILED=$((TOTAL_FAILED + failed))
 	TOTAL_SKIPPED=$((TOTAL_SKIPPED + skipped))
