@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers for the connection tracking tests (5x-ct-*), sourced after lib.sh
+# and mt_lib.sh. The tests count packets by state with -m conntrack, which
+# iptables-legacy has too, so they also run against the kernel's own
+# conntrack (XTFW_SKIP_LOAD=1 XTFW_XTCTL=selftests/xtctl-iptables.sh):
+# what they expect is what Linux does. Checks of "xtctl ct" are xtfw's only
+# and guarded by xtfw_native.
+
+CT_STATES=(NEW ESTABLISHED RELATED INVALID UNTRACKED)
+
+# Skip unless this xtfw has connection tracking: the conntrack match is
+# accepted and "xtctl ct" answers.
+ct_require()
+{
+	local ns out ctprobe
+
+	require_xtctl
+	setup_ns ctprobe
+	ns=$ctprobe
+	if ! out=$(ip netns exec "$ns" $XTCTL -A INPUT -m conntrack --ctstate NEW 2>&1); then
+		ksft_skip "no connection tracking in this xtfw: $out"
+	fi
+	if xtfw_native && ! out=$(ip netns exec "$ns" $XTCTL ct count 2>&1); then
+		ksft_skip "xtctl ct does not work here: $out"
+	fi
+	cleanup_ns "$ns"
+}
+
+# ct_router: three namespaces in a row, routed both ways, IPv4 and IPv6:
+#
+#   client                  router                     server
+#   veth0 10.0.1.1 ──── lan0 10.0.1.2  wan0 10.0.2.1 ──── veth0 10.0.2.2
+#         fd00:1::1          fd00:1::2       fd00:2::1          fd00:2::2
+ct_router()
+{
+	setup_ns client router server
+	connect_ns "$client" veth0 "$router" lan0 1
+	connect_ns "$router" wan0 "$server" veth0 2
+	if ! ip -n "$client" route add 10.0.2.0/24 via 10.0.1.2 ||
+	   ! ip -n "$client" -6 route add fd00:2::/64 via fd00:1::2 ||
+	   ! ip -n "$server" route add 10.0.1.0/24 via 10.0.2.1 ||
+	   ! ip -n "$server" -6 route add fd00:1::/64 via fd00:2::1 ||
+	   ! ip netns exec "$router" sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv6.conf.all.forwarding=1; then
+		ksft_fail "cannot route through $router"
+	fi
+}
+
+# ct_state_chain NS FAMILY CHAIN: a user chain with one rule per state that
+# counts and returns, in the order of CT_STATES.
+ct_state_chain()
+{
+	local ns=$1 fam=$2 chain=$3 state
+
+	ns_xtctl "$ns" "$fam" -N "$chain" || return 1
+	for state in "${CT_STATES[@]}"; do
+		ns_xtctl "$ns" "$fam" -A "$chain" -m conntrack --ctstate "$state" \
+			-j RETURN || return 1
+	done
+}
+
+# ct_state_counts NS FAMILY CHAIN: "NEW=n ESTABLISHED=n ..." of the chain.
+ct_state_counts()
+{
+	local counts i out=
+
+	read -r -a counts <<<"$(rule_counts "$1" "$2" filter "$3")"
+	for i in "${!CT_STATES[@]}"; do
+		out+="${out:+ }${CT_STATES[i]}=${counts[i]:-?}"
+	done
+	echo "$out"
+}
+
+# ct_entries NS ARGS...: "xtctl ct list ARGS", the lines sorted, with the
+# timeout column (which counts down) replaced by "T".
+ct_entries()
+{
+	local ns=$1
+	shift
+
+	ns_xtctl "$ns" ct list "$@" 2>/dev/null |
+		awk '{ $3 = "T"; print }' | sort
+}
+
+# ct_count NS: the number of entries.
+ct_count()
+{
+	ns_xtctl "$1" ct count 2>/dev/null
+}
