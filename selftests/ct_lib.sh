@@ -89,3 +89,24 @@ ct_count()
 {
 	ns_xtctl "$1" ct count 2>/dev/null
 }
+
+_ct_counts_are()
+{
+	[[ $(ct_state_counts "$1" "$2" "$3") == "$4" ]]
+}
+
+# ct_check_counts NAME NS FAMILY CHAIN EXPECTED: wait up to 2s for the
+# chain's counts to be EXPECTED ("NEW=1 ESTABLISHED=0 ..."), then check.
+ct_check_counts()
+{
+	local name=$1 ns=$2 fam=$3 chain=$4 expected=$5
+
+	busywait 2000 _ct_counts_are "$ns" "$fam" "$chain" "$expected" >/dev/null
+	check_eq "$name" "$expected" "$(ct_state_counts "$ns" "$fam" "$chain")"
+}
+
+# ct_counts N E R I U: the ct_state_counts line of those numbers.
+ct_counts()
+{
+	echo "NEW=$1 ESTABLISHED=$2 RELATED=$3 INVALID=$4 UNTRACKED=$5"
+}
