@@ -79,6 +79,7 @@ main()
 
 	hostname xtfw-vm
 	ip link set lo up
+	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 	# Show KERN_WARNING and worse on the console, as the test runs.
 	echo 5 >/proc/sys/kernel/printk
 
