@@ -11,6 +11,7 @@
 #include <net/ipv6.h>
 
 #include "xtfw.h"
+#include "ct.h"
 
 /* The hook's priv carries the family and table it serves. */
 #define HOOK_PRIV(family, table) ((void *)(uintptr_t)((family) << 8 | (table)))
@@ -54,6 +55,7 @@ static unsigned int xtfw_hook(void *priv, struct sk_buff *skb,
 	const struct xtfw_ruleset *rs;
 	const struct xtfw_table *t;
 	struct xtfw_pkt pkt;
+	unsigned int verdict;
 
 	rs = rcu_dereference(xtfw_pernet(state->net)->ruleset);
 	if (unlikely(!rs))
@@ -66,11 +68,15 @@ static unsigned int xtfw_hook(void *priv, struct sk_buff *skb,
 	pkt.state = state;
 	pkt.family = family;
 	pkt.table = table;
+	pkt.ct = NULL;
+	pkt.ct_done = false;
 	if (family == XTFW_FAMILY_IPV4)
 		pkt_init_ipv4(&pkt);
 	else
 		pkt_init_ipv6(&pkt);
-	return xtfw_table_eval(t, &pkt);
+	verdict = xtfw_table_eval(t, &pkt);
+	xtfw_ct_pkt_done(&pkt, verdict);
+	return verdict;
 }
 
 static struct nf_hook_ops *ops_create(u8 family, u8 table, unsigned int *n)
@@ -149,7 +155,7 @@ int xtfw_hooks_sync(struct xtfw_net *xn, const struct xtfw_ruleset *want,
 			}
 		}
 	}
-	return 0;
+	return xtfw_ct_hooks_sync(xn, want);
 }
 
 void xtfw_hooks_unregister_all(struct xtfw_net *xn)

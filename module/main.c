@@ -16,6 +16,7 @@
 #include <net/netns/generic.h>
 
 #include "xtfw.h"
+#include "ct.h"
 
 unsigned int xtfw_net_id __read_mostly;
 struct workqueue_struct *xtfw_wq __read_mostly;
@@ -39,6 +40,7 @@ static void __net_exit xtfw_net_pre_exit(struct net *net)
 	mutex_lock(&xn->commit_mutex);
 	xn->exiting = true;
 	xtfw_hooks_unregister_all(xn);
+	xtfw_ct_hooks_sync(xn, false);
 	mutex_unlock(&xn->commit_mutex);
 }
 
@@ -48,6 +50,7 @@ static void __net_exit xtfw_net_exit(struct net *net)
 
 	xtfw_txn_free_all(xn);
 	xtfw_ruleset_free_all(xn);
+	xtfw_ct_net_exit(xn);
 	rcu_barrier();
 	flush_workqueue(xtfw_wq);
 	xtfw_match_net_exit(xn);
@@ -84,6 +87,9 @@ static int __init xtfw_init(void)
 	xtfw_wq = alloc_workqueue("xtfw", 0, 0);
 	if (!xtfw_wq)
 		return -ENOMEM;
+	ret = xtfw_ct_init();
+	if (ret)
+		goto err_ct;
 	ret = register_pernet_subsys(&xtfw_net_ops);
 	if (ret)
 		goto err_pernet;
@@ -101,6 +107,8 @@ err_genl:
 err_notifier:
 	unregister_pernet_subsys(&xtfw_net_ops);
 err_pernet:
+	xtfw_ct_exit();
+err_ct:
 	destroy_workqueue(xtfw_wq);
 	return ret;
 }
@@ -111,6 +119,7 @@ static void __exit xtfw_exit(void)
 	netlink_unregister_notifier(&xtfw_netlink_notifier);
 	unregister_pernet_subsys(&xtfw_net_ops);
 	rcu_barrier();
+	xtfw_ct_exit();
 	destroy_workqueue(xtfw_wq);
 	pr_info("unloaded\n");
 }

@@ -14,6 +14,7 @@
 #include <net/ip.h>
 
 #include "match.h"
+#include "ct.h"
 
 #define A(x)	BIT_ULL(XTFW_MATCH_A_##x)
 
@@ -352,10 +353,7 @@ static int parse_ct(struct xtfw_match *m, const struct xtfw_margs *a)
 						a->tb[XTFW_MATCH_A_CTSTATE],
 						"state: SNAT and DNAT need -m conntrack");
 	}
-	xtfw_parse_error(a->ctx, a->nest,
-			 "%s needs connection tracking, which xtfw does not have yet",
-			 a->name);
-	return -EOPNOTSUPP;
+	return 0;
 }
 
 static int parse_mark(struct xtfw_match *m, const struct xtfw_margs *a)
@@ -515,8 +513,14 @@ bool xtfw_match_eval(const struct xtfw_match *m, const struct xtfw_pkt *pkt)
 		return xtfw_rt_eval(m, pkt);
 	case XTFW_MATCH_FRAG:
 		return xtfw_frag_eval(m, pkt);
+	case XTFW_MATCH_CONNTRACK:
+	case XTFW_MATCH_STATE:
+		return !!(xtfw_ct_state(pkt) & m->u.ctstate) ^
+		       !!(m->inv & XTFW_MINV_CTSTATE);
+	case XTFW_MATCH_CONNMARK:
+		return ((xtfw_ct_mark_get(pkt) & m->u.mark.mask) ==
+			m->u.mark.mark) ^ !!(m->inv & XTFW_MINV_MARK);
 	default:
-		/* conntrack, state, connmark: refused by the parser */
 		return false;
 	}
 }

@@ -9,8 +9,7 @@
 #include <net/genetlink.h>
 
 #include "xtfw.h"
-
-static struct genl_family xtfw_genl_family;
+#include "ct.h"
 
 static int get_counters(const struct nlattr *nest, struct xtfw_counters *c,
 			struct netlink_ext_ack *extack)
@@ -539,7 +538,7 @@ static const struct genl_ops xtfw_genl_ops[] = {
 	},
 };
 
-static struct genl_family xtfw_genl_family __ro_after_init = {
+struct genl_family xtfw_genl_family __ro_after_init = {
 	.name = XTFW_GENL_NAME,
 	.version = XTFW_GENL_VERSION,
 	.maxattr = XTFW_A_MAX,
@@ -552,8 +551,17 @@ static struct genl_family xtfw_genl_family __ro_after_init = {
 	.resv_start_op = XTFW_CMD_MAX + 1,
 };
 
+/* The family's operations and conntrack's (ct_netlink.c), in one array. */
+static struct genl_ops xtfw_all_ops[ARRAY_SIZE(xtfw_genl_ops) +
+				    XTFW_CT_GENL_N_OPS] __ro_after_init;
+
 int __init xtfw_genl_register(void)
 {
+	memcpy(xtfw_all_ops, xtfw_genl_ops, sizeof(xtfw_genl_ops));
+	memcpy(xtfw_all_ops + ARRAY_SIZE(xtfw_genl_ops), xtfw_ct_genl_ops,
+	       sizeof(xtfw_ct_genl_ops));
+	xtfw_genl_family.ops = xtfw_all_ops;
+	xtfw_genl_family.n_ops = ARRAY_SIZE(xtfw_all_ops);
 	return genl_register_family(&xtfw_genl_family);
 }
 

@@ -5,6 +5,7 @@
  * handler runs; the parsers then check what a policy cannot express.
  */
 #include "xtfw.h"
+#include "ct.h"
 
 #define ADDR_POLICY	NLA_POLICY_EXACT_LEN(sizeof(union xtfw_addr))
 
@@ -134,4 +135,8 @@ const struct nla_policy xtfw_attr_policy[XTFW_A_MAX + 1] = {
 	[XTFW_A_POSITION]	= { .type = NLA_U32 },
 	[XTFW_A_CHAIN_FLAGS]	= { .type = NLA_U32 },
 	[XTFW_A_CHAIN_REFS]	= { .type = NLA_U32 },
+	[XTFW_A_CT]		= NLA_POLICY_NESTED(xtfw_ct_policy),
+	[XTFW_A_CT_FILTER]	= NLA_POLICY_NESTED(xtfw_ct_policy),
+	[XTFW_A_CT_CONF]	= NLA_POLICY_NESTED(xtfw_ctconf_policy),
+	[XTFW_A_CT_STATS]	= NLA_POLICY_NESTED(xtfw_ctstats_policy),
 };

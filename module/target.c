@@ -15,6 +15,7 @@
 #include <net/ip.h>
 
 #include "target.h"
+#include "ct.h"
 
 #define A(x)		BIT(XTFW_TARGET_A_##x)
 #define HOOK(h)		BIT(NF_INET_##h)
@@ -146,11 +147,17 @@ static int parse_connmark(struct xtfw_target *t, const struct xtfw_targs *a)
 			return xtfw_parse_error(a->ctx, tb[XTFW_TARGET_A_CTMASK] ?:
 						tb[XTFW_TARGET_A_NFMASK],
 						"CONNMARK: --ctmask and --nfmask go with --save-mark and --restore-mark");
+		u32 mark, mask;
+
 		ret = parse_mark(t, a);
 		if (ret)
 			return ret;
-		t->u.connmark.mark = t->u.mark.mark;
-		t->u.connmark.mask = t->u.mark.mask;
+		/* u.mark and u.connmark share memory */
+		mark = t->u.mark.mark;
+		mask = t->u.mark.mask;
+		t->u.connmark.op = XTFW_CONNMARK_SET;
+		t->u.connmark.mark = mark;
+		t->u.connmark.mask = mask;
 	} else {
 		if (tb[XTFW_TARGET_A_MARK] || tb[XTFW_TARGET_A_MASK])
 			return xtfw_parse_error(a->ctx, tb[XTFW_TARGET_A_MARK] ?:
@@ -312,10 +319,6 @@ static int refuse_unimplemented(const struct xtfw_target *t,
 				const struct xtfw_targs *a)
 {
 	switch (t->type) {
-	case XTFW_TARGET_CONNMARK:
-		xtfw_parse_error(a->ctx, a->nest,
-				 "CONNMARK needs connection tracking, which xtfw does not have yet");
-		return -EOPNOTSUPP;
 	case XTFW_TARGET_SNAT:
 	case XTFW_TARGET_DNAT:
 	case XTFW_TARGET_MASQUERADE:
@@ -427,6 +430,28 @@ static int eval_ttl(const struct xtfw_target *t, struct xtfw_pkt *pkt)
 	return XTFW_CONTINUE;
 }
 
+static int eval_connmark(const struct xtfw_target *t, struct xtfw_pkt *pkt)
+{
+	const typeof(t->u.connmark) *cm = &t->u.connmark;
+	u32 ctmark = xtfw_ct_mark_get(pkt);
+
+	switch (cm->op) {
+	case XTFW_CONNMARK_SET:
+		xtfw_ct_mark_set(pkt, (ctmark & ~cm->mask) ^ cm->mark);
+		break;
+	case XTFW_CONNMARK_SAVE:
+		xtfw_ct_mark_set(pkt, (ctmark & ~cm->ctmask) ^
+				 (pkt->skb->mark & cm->nfmask));
+		break;
+	case XTFW_CONNMARK_RESTORE:
+		if (xtfw_ct_has_conn(pkt))
+			pkt->skb->mark = (pkt->skb->mark & ~cm->nfmask) ^
+					 (ctmark & cm->ctmask);
+		break;
+	}
+	return XTFW_CONTINUE;
+}
+
 int xtfw_target_eval(const struct xtfw_target *t, struct xtfw_pkt *pkt)
 {
 	switch (t->type) {
@@ -441,11 +466,11 @@ int xtfw_target_eval(const struct xtfw_target *t, struct xtfw_pkt *pkt)
 	case XTFW_TARGET_TTL:
 	case XTFW_TARGET_HL:
 		return eval_ttl(t, pkt);
+	case XTFW_TARGET_NOTRACK:
+		return xtfw_ct_notrack(pkt) ? XTFW_CONTINUE : NF_DROP;
+	case XTFW_TARGET_CONNMARK:
+		return eval_connmark(t, pkt);
 	default:
-		/*
-		 * NOTRACK: every packet is untracked while xtfw has no
-		 * connection tracking, so there is nothing to do yet.
-		 */
 		return XTFW_CONTINUE;
 	}
 }

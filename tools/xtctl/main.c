@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ct.h"
 #include "xtctl.h"
 
 void cli_usage(void)
@@ -34,11 +35,8 @@ int main(int argc, char **argv)
 		return cli_save(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "restore") == 0)
 		return cli_restore(argc - 1, argv + 1);
-	if (argc > 1 && strcmp(argv[1], "ct") == 0) {
-		fputs("xtctl: ct: connection tracking commands are not implemented yet\n",
-		      stderr);
-		return XT_EXIT_PARAM;
-	}
+	if (argc > 1 && strcmp(argv[1], "ct") == 0)
+		return cli_ct(argc - 1, argv + 1);
 	if (argc < 2) {
 		fputs("xtctl: no command specified\nTry `xtctl -h' for more information.\n",
 		      stderr);
