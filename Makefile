@@ -22,6 +22,7 @@ MODULE_SRCS := $(wildcard $(TOP)/module/*.[ch]) $(TOP)/uapi/linux/xtfw.h \
 	       $(TOP)/Kbuild $(TOP)/dkms.conf
 
 .PHONY: all module modules-all xtctl check check-unit check-vm demo deps \
+	vm-shell selftests \
 	style sparse dkms-build dkms-install dkms-remove install clean
 
 all: module xtctl
@@ -44,12 +45,22 @@ xtctl:
 check-unit: xtctl
 	$(MAKE) -s -C $(TOP)/tools/xtctl test
 
-check-vm: modules-all xtctl
-	$(TOP)/selftests/vm/check.sh
+# check.sh builds the module for each kernel itself and counts a failed
+# build as a failure, so that the summary line is always printed.
+check-vm: xtctl
+	$(TOP)/selftests/vm/check.sh $(TESTS)
 
 # unit tests and VM selftests, summed up in one closing line
-check: modules-all xtctl
-	$(TOP)/scripts/check.sh
+check: xtctl
+	$(TOP)/scripts/check.sh $(TESTS)
+
+# an interactive shell in the VM (VM_KERNEL=KVER, default the newest)
+vm-shell: modules-all xtctl
+	$(TOP)/selftests/vm/run-vm.sh $(if $(VM_KERNEL),--kernel $(VM_KERNEL))
+
+# on a host with xtfw loaded (or loadable): the suite without a VM
+selftests: xtctl
+	$(TOP)/selftests/run.sh $(TESTS)
 
 demo: modules-all xtctl
 	$(TOP)/selftests/vm/demo.sh
