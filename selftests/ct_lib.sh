@@ -19,9 +19,11 @@ ct_require()
 	require_xtctl
 	setup_ns ctprobe
 	ns=$ctprobe
+	# shellcheck disable=SC2086 # $XTCTL may be a command with arguments
 	if ! out=$(ip netns exec "$ns" $XTCTL -A INPUT -m conntrack --ctstate NEW 2>&1); then
 		ksft_skip "no connection tracking in this xtfw: $out"
 	fi
+	# shellcheck disable=SC2086
 	if xtfw_native && ! out=$(ip netns exec "$ns" $XTCTL ct count 2>&1); then
 		ksft_skip "xtctl ct does not work here: $out"
 	fi
@@ -33,6 +35,9 @@ ct_require()
 #   client                  router                     server
 #   veth0 10.0.1.1 ──── lan0 10.0.1.2  wan0 10.0.2.1 ──── veth0 10.0.2.2
 #         fd00:1::1          fd00:1::2       fd00:2::1          fd00:2::2
+#
+# It sets the variables client, router and server.
+# shellcheck disable=SC2154 # setup_ns sets them
 ct_router()
 {
 	setup_ns client router server

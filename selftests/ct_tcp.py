@@ -3,6 +3,10 @@
 """Drive crafted TCP segments through a router's connection tracking.
 
 Usage: ct_tcp.py -4|-6 CLIENT_NS ROUTER_NS SERVER_NS XTCTL...
+       ct_tcp.py --handshakes N PORT -4|-6 CLIENT_NS ROUTER_NS SERVER_NS
+
+The second form only opens N connections, from client ports PORT on,
+each with a complete handshake (so assured), and checks nothing.
 
 Both ends' segments are crafted here (scapy), and sent from raw sockets
 opened in the client and server namespaces, one at a time, so the order
@@ -213,7 +217,21 @@ CASES = [case_retransmission, case_rst, case_no_connection, case_loose, case_str
          case_stale_synack, case_close_wait_rst, case_time_wait, case_window]
 
 
+def handshakes(argv):
+    n, port = int(argv[2]), int(argv[3])
+    fam, client, router, server = argv[4:8]
+    p = Path(fam, client, router, server, [])
+    for i in range(n):
+        for side, flags, seq, ack in (("c", "S", 1000, 0), ("s", "SA", 5000, 1001),
+                                      ("c", "A", 1001, 5001), ("s", "A", 5001, 1001)):
+            pkt = p.segment(side, port + i, flags, seq, ack)
+            p.sock[side].sendto(bytes(pkt), (pkt.dst, 0))
+    return 0
+
+
 def main(argv):
+    if argv[1] == "--handshakes":
+        return handshakes(argv)
     fam, client, router, server = argv[1:5]
     p = Path(fam, client, router, server, argv[5:])
     for i, case in enumerate(CASES):

@@ -1,0 +1,153 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The size limit and the timeouts of the conntrack table, at a router:
+#  * max 20, 30 new UDP flows: each of the last 10 evicts an entry that is
+#    not assured (early_drop 10), the table stays at 20;
+#  * max 20, all 20 entries assured (TCP handshakes): 10 new flows are
+#    dropped (drop 10), and the established connections keep working;
+#  * short timeouts expire entries (UDP, ICMP, TCP TIME_WAIT), and a UDP
+#    flow answered after two seconds becomes an assured stream with the
+#    stream timeout.
+# IPv4 and IPv6.
+#
+#   client ──────────── router ──────────── server
+#   raw: drop tcp,udp   FORWARD -j CTSTATE  raw: drop tcp,udp
+#
+# timeout: 600
+
+# shellcheck source=selftests/lib.sh
+source "$(dirname "$0")/lib.sh"
+# shellcheck source=selftests/mt_lib.sh
+source "$(dirname "$0")/mt_lib.sh"
+# shellcheck source=selftests/ct_lib.sh
+source "$(dirname "$0")/ct_lib.sh"
+
+declare client router server
+declare fam C S IP_CS IP_SC
+
+set_family()
+{
+	fam=$1
+	if [[ $fam == -4 ]]; then
+		C=10.0.1.1 S=10.0.2.2
+		IP_CS="IP(src=\"$C\", dst=\"$S\")"
+		IP_SC="IP(src=\"$S\", dst=\"$C\")"
+	else
+		C=fd00:1::1 S=fd00:2::2
+		IP_CS="IPv6(src=\"$C\", dst=\"$S\")"
+		IP_SC="IPv6(src=\"$S\", dst=\"$C\")"
+	fi
+}
+
+# ct_stat NAME: one counter of "xtctl ct stats"
+ct_stat()
+{
+	ns_xtctl "$router" ct stats | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# udp_flows N SPORT: N UDP flows from the client, source ports SPORT on.
+udp_flows()
+{
+	send_pkts "$client" \
+		"[$IP_CS/UDP(sport=p, dport=9000) for p in range($2, $2 + $1)]" ||
+		ksft_fail "cannot send $1 flows"
+}
+
+# shellcheck disable=SC2317 # called through busywait
+_count_is()
+{
+	[[ $(ct_count "$router") == "$1" ]]
+}
+
+test_early_drop()
+{
+	local early
+
+	ns_xtctl "$router" ct flush 2>/dev/null
+	early=$(ct_stat early_drop)
+	ns_xtctl "$router" "$fam" -Z CTSTATE
+	udp_flows 30 10000
+	ct_check_counts "$fam: 30 new flows passed" "$router" "$fam" CTSTATE \
+		"$(ct_counts 30 0 0 0 0)"
+	check_eq "$fam: the table holds max entries" 20 "$(ct_count "$router")"
+	check_eq "$fam: 10 unassured entries made room" \
+		$((early + 10)) "$(ct_stat early_drop)"
+	check_eq "$fam: the last flow has its entry" 1 \
+		"$(ct_entries "$router" "$fam" --sport 10029 | wc -l)"
+}
+
+test_full()
+{
+	local drop
+
+	ns_xtctl "$router" ct flush 2>/dev/null
+	check_ok "$fam: 20 assured connections" \
+		ns_exec "$client" taskset -c 0 "$PYTHON" "$SELFTESTS_DIR/ct_tcp.py" \
+		--handshakes 20 20000 "$fam" "$client" "$router" "$server"
+	busywait 2000 _count_is 20
+	check_eq "$fam: 20 entries, all assured" 20 \
+		"$(ct_entries "$router" "$fam" --status ASSURED | wc -l)"
+	drop=$(ct_stat drop)
+	ns_xtctl "$router" "$fam" -Z CTSTATE
+	udp_flows 10 11000
+	check_eq "$fam: 10 new flows dropped, none evicted" $((drop + 10)) \
+		"$(ct_stat drop)"
+	check_eq "$fam: the table still holds 20" 20 "$(ct_count "$router")"
+	send_pkts "$client" "$IP_CS/TCP(sport=20005, dport=80, flags='A', seq=1001, ack=5001, window=64000)" ||
+		ksft_fail "cannot send"
+	ct_check_counts "$fam: an established connection still works" \
+		"$router" "$fam" CTSTATE "$(ct_counts 0 1 0 0 0)"
+}
+
+test_timeouts()
+{
+	ns_xtctl "$router" ct flush 2>/dev/null
+	check_ok "$fam: udp unreplied 2s" \
+		ns_xtctl "$router" ct set timeout udp unreplied 2
+	udp_flows 1 12000
+	check_eq "$fam: the UDP entry is there" 1 "$(ct_count "$router")"
+	check_ok "$fam: ... and expires" slowwait 8 _count_is 0
+	ns_xtctl "$router" ct set timeout udp unreplied 30
+
+	# a stream: answered more than two seconds after it began
+	udp_flows 1 12001
+	send_pkts "$server" "$IP_SC/UDP(sport=9000, dport=12001)"
+	sleep 2.2	# the protocol's own two seconds, not a wait for us
+	send_pkts "$client" "$IP_CS/UDP(sport=12001, dport=9000)"
+	send_pkts "$server" "$IP_SC/UDP(sport=9000, dport=12001)"
+	check_match "$fam: a UDP stream is assured, 120s" \
+		"^udp +17 1(19|20) .*\[ASSURED\]" \
+		"$(ns_xtctl "$router" ct list "$fam" --sport 12001 2>/dev/null)"
+}
+
+test_family()
+{
+	set_family "$1"
+	ct_state_chain "$router" "$fam" CTSTATE || ksft_fail "cannot add CTSTATE"
+	ns_xtctl "$router" "$fam" -A FORWARD -j CTSTATE ||
+		ksft_fail "cannot count"
+	for ns in "$client" "$server"; do
+		if ! ns_xtctl "$ns" "$fam" -t raw -A PREROUTING -p tcp -j DROP ||
+		   ! ns_xtctl "$ns" "$fam" -t raw -A PREROUTING -p udp -j DROP; then
+			ksft_fail "cannot shield $ns"
+		fi
+	done
+	check_ok "$fam: max 20" ns_xtctl "$router" ct set max 20
+	test_early_drop
+	test_full
+	check_ok "$fam: max 1000" ns_xtctl "$router" ct set max 1000
+	test_timeouts
+}
+
+require_root
+require_cmd ip taskset
+require_scapy
+xtfw_load
+xtfw_native || ksft_skip "xtfw's own conntrack settings"
+ct_require
+ct_router
+
+test_family -4
+test_family -6
+ksft_exit
