@@ -32,6 +32,13 @@ make -s -C "$top/tools/xtctl" test 2>&1 | tee "$log"
 ((PIPESTATUS[0] == 0)) || status=1
 add "the unit tests"
 
+echo "check: module code built in userspace (selftests/unit)"
+if make -s -C "$top/selftests/unit"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1)) status=1
+fi
+
 echo "check: VM selftests on every installed kernel"
 "$top/selftests/vm/check.sh" "$@" 2>&1 | tee "$log"
 ((PIPESTATUS[0] == 0)) || status=1
