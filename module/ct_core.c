@@ -137,7 +137,9 @@ static void lock_one(struct xtfw_ct_net *cn, spinlock_t *lock)
 	spin_unlock(&cn->all_lock);
 }
 
+/* The locks of two buckets, lower index first; one if they share it. */
 static void double_lock(struct xtfw_ct_net *cn, u32 h1, u32 h2)
+	__acquires(&cn->locks) __acquires(&cn->locks)
 {
 	unsigned int a = h1 % XTFW_CT_NLOCKS, b = h2 % XTFW_CT_NLOCKS;
 
@@ -147,14 +149,19 @@ static void double_lock(struct xtfw_ct_net *cn, u32 h1, u32 h2)
 	lock_one(cn, &cn->locks[a]);
 	if (a != b)
 		spin_lock_nested(&cn->locks[b], SINGLE_DEPTH_NESTING);
+	else
+		__acquire(&cn->locks[b]);	/* for sparse: always two */
 }
 
 static void double_unlock(struct xtfw_ct_net *cn, u32 h1, u32 h2)
+	__releases(&cn->locks) __releases(&cn->locks)
 {
 	unsigned int a = h1 % XTFW_CT_NLOCKS, b = h2 % XTFW_CT_NLOCKS;
 
 	if (a != b)
 		spin_unlock(&cn->locks[b]);
+	else
+		__release(&cn->locks[b]);
 	spin_unlock(&cn->locks[a]);
 	local_bh_enable();
 }
