@@ -62,7 +62,7 @@ check_traffic()
 	ns_exec "$server" socat TCP4-LISTEN:8080,reuseaddr,fork SYSTEM:"echo hello" &
 	wait_local_port_listen "$server" 8080 tcp
 	check_eq "TCP over IPv4" hello \
-		"$(ns_exec "$client" socat -T 2 - TCP4:10.0.1.2:8080,connect-timeout=2 </dev/null)"
+		"$(ns_exec "$client" socat -t 2 -T 2 - TCP4:10.0.1.2:8080,connect-timeout=2 </dev/null)"
 }
 
 check_lib

@@ -299,7 +299,8 @@ tcp_hello()
 		proto=TCP6
 		addr="[$addr]"
 	fi
-	ns_exec "$ns" socat -T "$timeout" - \
+	# -t: stdin is at EOF at once; wait for the answer, not socat's 0.5s
+	ns_exec "$ns" socat -t "$timeout" -T "$timeout" - \
 		"$proto:$addr:$port,connect-timeout=$timeout" </dev/null 2>/dev/null
 }
 

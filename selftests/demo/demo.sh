@@ -44,8 +44,8 @@ done
 ip netns exec "$server" socat UDP4-RECVFROM:5353,fork SYSTEM:"echo dns" &
 wait_local_port_listen "$server" 80 tcp
 
-tcp() { ip netns exec "$client" socat -T 2 - "TCP4:10.0.2.2:$1,connect-timeout=2" </dev/null | grep -q port; }
-udp() { echo q | ip netns exec "$client" socat -T 2 - "UDP4:10.0.2.2:$1" | grep -q dns; }
+tcp() { ip netns exec "$client" socat -t 2 -T 2 - "TCP4:10.0.2.2:$1,connect-timeout=2" </dev/null | grep -q port; }
+udp() { echo q | ip netns exec "$client" socat -t 2 -T 2 - "UDP4:10.0.2.2:$1" | grep -q dns; }
 ping_server() { ip netns exec "$client" ping -c 1 -W 1 10.0.2.2; }
 probe() {
 	try "client -> server ping" ping_server
