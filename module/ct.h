@@ -156,6 +156,7 @@ struct xtfw_ct_net {
 	u32 ht_gen;			/* bumped by every resize */
 	struct mutex mutex;		/* resize, settings, hooks, GC state */
 	unsigned int gc_cursor;		/* next bucket the GC looks at */
+	bool grow_kicked;		/* the GC was woken to grow the table */
 	struct delayed_work gc;
 	bool exiting;
 	u8 hook_families;		/* BIT(XTFW_FAMILY_*) registered */

@@ -357,9 +357,11 @@ static bool charge(struct xtfw_ct_net *cn, u32 hash)
 	}
 	/* the GC worker grows the table; wake it once it is too small */
 	ht = rcu_dereference(cn->ht);
-	if (unlikely(count > ht->size && ht->size < XTFW_CT_MAX_BUCKETS &&
-		     !delayed_work_pending(&cn->gc)))
+	if (unlikely(count > 2 * ht->size && ht->size < XTFW_CT_MAX_BUCKETS &&
+		     !READ_ONCE(cn->grow_kicked))) {
+		WRITE_ONCE(cn->grow_kicked, true);
 		xtfw_ct_gc_kick(cn);
+	}
 	return true;
 }
 
@@ -689,6 +691,7 @@ static void gc_work(struct work_struct *work)
 	ht = rcu_dereference_protected(cn->ht, lockdep_is_held(&cn->mutex));
 	if (resize(cn, wanted_size(cn, ht->size)))
 		next = GC_INTERVAL;
+	WRITE_ONCE(cn->grow_kicked, false);
 	if (!cn->exiting && (cn->hook_families || atomic_read(&cn->count) ||
 			     atomic_read(&cn->recs.count)))
 		queue_delayed_work(system_power_efficient_wq, &cn->gc, next);

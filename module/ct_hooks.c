@@ -361,7 +361,7 @@ static u8 table_families(const struct xtfw_net *xn)
 
 int xtfw_ct_hooks_sync(struct xtfw_net *xn, bool want)
 {
-	u8 families = want ? table_families(xn) : 0;
+	u8 families = want ? table_families(xn) : 0, added = 0;
 	struct xtfw_ct_net *cn;
 	unsigned int f;
 	int ret = 0;
@@ -374,11 +374,18 @@ int xtfw_ct_hooks_sync(struct xtfw_net *xn, bool want)
 	for (f = 0; f < __XTFW_FAMILY_MAX && !ret; f++) {
 		bool have = cn->hook_families & BIT(f);
 
-		if ((families & BIT(f)) && !have)
+		if ((families & BIT(f)) && !have) {
 			ret = hooks_add(cn, f);
-		else if (!(families & BIT(f)) && have)
+			if (!ret)
+				added |= BIT(f);
+		} else if (!(families & BIT(f)) && have) {
 			hooks_del(cn, f);
+		}
 	}
+	/* on failure, take back what this call added */
+	for (f = 0; f < __XTFW_FAMILY_MAX && ret; f++)
+		if (added & BIT(f))
+			hooks_del(cn, f);
 	if (cn->hook_families && !cn->exiting)
 		xtfw_ct_gc_kick(cn);
 	mutex_unlock(&cn->mutex);

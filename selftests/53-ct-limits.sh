@@ -6,9 +6,9 @@
 #    not assured (early_drop 10), the table stays at 20;
 #  * max 20, all 20 entries assured (TCP handshakes): 10 new flows are
 #    dropped (drop 10), and the established connections keep working;
-#  * short timeouts expire entries (UDP, ICMP, TCP TIME_WAIT), and a UDP
-#    flow answered after two seconds becomes an assured stream with the
-#    stream timeout.
+#  * short timeouts expire entries, and a UDP flow answered after two
+#    seconds becomes an assured stream with the stream timeout;
+#  * 2000 flows: the table grows under them, and a dump lists each once.
 # IPv4 and IPv6.
 #
 #   client ──────────── router ──────────── server
@@ -121,6 +121,21 @@ test_timeouts()
 		"$(ns_xtctl "$router" ct list "$fam" --sport 12001 2>/dev/null)"
 }
 
+# 2000 flows: the table grows from 256 buckets while they arrive, and a
+# dump of several messages lists each exactly once.
+test_grow()
+{
+	ns_xtctl "$router" ct flush 2>/dev/null
+	check_ok "$fam: max 100000" ns_xtctl "$router" ct set max 100000
+	udp_flows 2000 30000
+	check_eq "$fam: 2000 entries" 2000 "$(ct_count "$router")"
+	check_eq "$fam: listed once each" 2000 \
+		"$(ns_xtctl "$router" ct list "$fam" -p udp 2>/dev/null |
+		   sed -n 's/.* sport=\([0-9]*\) dport=9000 .*/\1/p' |
+		   sort -u | wc -l)"
+	ns_xtctl "$router" ct flush 2>/dev/null
+}
+
 test_family()
 {
 	set_family "$1"
@@ -138,6 +153,7 @@ test_family()
 	test_full
 	check_ok "$fam: max 1000" ns_xtctl "$router" ct set max 1000
 	test_timeouts
+	test_grow
 }
 
 require_root
