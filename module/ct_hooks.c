@@ -324,7 +324,7 @@ static int hooks_add(struct xtfw_ct_net *cn, u8 family)
 	if (ret)
 		goto err_hooks;
 	cn->hook_ops[family] = ops;
-	cn->hook_families |= BIT(family);
+	WRITE_ONCE(cn->hook_families, cn->hook_families | BIT(family));
 	return 0;
 
 err_hooks:
@@ -343,7 +343,7 @@ static void hooks_del(struct xtfw_ct_net *cn, u8 family)
 	defrag_disable(net, family);
 	kfree(cn->hook_ops[family]);
 	cn->hook_ops[family] = NULL;
-	cn->hook_families &= ~BIT(family);
+	WRITE_ONCE(cn->hook_families, cn->hook_families & ~BIT(family));
 }
 
 /* Families with at least one table hook registered. */
@@ -419,7 +419,7 @@ void xtfw_ct_classify(struct xtfw_pkt *pkt)
 	pkt->ct = NULL;
 	pkt->ctdir = 0;
 	pkt->ctstate = XTFW_CTSTATE_INVALID;
-	if (!cn || !(cn->hook_families & BIT(pkt->family)))
+	if (!cn || !(READ_ONCE(cn->hook_families) & BIT(pkt->family)))
 		return;
 	recorded = rec_get(cn, pkt->skb);
 	if (recorded || pkt->table == XTFW_TABLE_RAW) {
@@ -459,12 +459,13 @@ void xtfw_ct_pkt_done(struct xtfw_pkt *pkt, unsigned int verdict)
 	struct xtfw_conn *c = pkt->ct_done ? pkt->ct : NULL;
 	struct xtfw_ct_net *cn;
 
-	if ((verdict & NF_VERDICT_MASK) == NF_DROP &&
-	    pkt->table != XTFW_TABLE_RAW) {
+	if ((verdict & NF_VERDICT_MASK) == NF_DROP) {
 		cn = xtfw_ct_net_get(xtfw_pernet(pkt->state->net));
 		if (cn) {
 			rec_del(cn, pkt->skb);
-			first_packet_dropped(cn, pkt);
+			/* raw runs before tracking: no entry yet */
+			if (pkt->table != XTFW_TABLE_RAW)
+				first_packet_dropped(cn, pkt);
 		}
 	}
 	if (c) {
@@ -505,7 +506,7 @@ bool xtfw_ct_notrack(const struct xtfw_pkt *pkt)
 	struct xtfw_ct_net *cn = xtfw_ct_net_get(xtfw_pernet(pkt->state->net));
 	struct xtfw_pkt *mut = (struct xtfw_pkt *)pkt;
 
-	if (!cn || !(cn->hook_families & BIT(pkt->family)))
+	if (!cn || !(READ_ONCE(cn->hook_families) & BIT(pkt->family)))
 		return true;	/* nothing tracks it anyway */
 	if (!rec_add(cn, pkt->skb, XTFW_CTSTATE_UNTRACKED)) {
 		xtfw_ct_stat_inc(cn, XTFW_CT_STAT_DROP);
