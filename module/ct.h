@@ -12,6 +12,7 @@
 #define _XTFW_CT_H
 
 #include <linux/hash.h>
+#include <linux/jhash.h>
 #include <linux/list_nulls.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
@@ -37,7 +38,20 @@ struct xtfw_ct_tuple {
 
 #define XTFW_CT_KEY_LEN		offsetof(struct xtfw_ct_tuple, dir)
 
-enum { XTFW_CT_DIR_ORIG, XTFW_CT_DIR_REPLY };
+/*
+ * Directions; a hash node's tuple.dir also says which node it is. MID is
+ * the node of a connection both SNATed and DNATed (struct xtfw_ct_mid).
+ */
+enum { XTFW_CT_DIR_ORIG, XTFW_CT_DIR_REPLY, XTFW_CT_DIR_MID };
+
+/*
+ * How far a packet is through NAT at a hook (the "stage" of a lookup):
+ * past the destination manipulation (nat at -100 in PREROUTING/OUTPUT),
+ * past the source manipulation (nat at 100 in POSTROUTING/INPUT).
+ */
+#define XTFW_CT_STAGE_DST	BIT(0)
+#define XTFW_CT_STAGE_SRC	BIT(1)
+#define XTFW_CT_STAGE_ALL	(XTFW_CT_STAGE_DST | XTFW_CT_STAGE_SRC)
 
 struct xtfw_ct_thash {
 	struct hlist_nulls_node node;
@@ -54,11 +68,26 @@ enum xtfw_ct_bit {
 	XTFW_CT_B_DYING,
 	XTFW_CT_B_PENDING,	/* counted in xtfw_ct_net.pending */
 	XTFW_CT_B_KILL,		/* delete when its current packet is done */
+	XTFW_CT_B_REPLY_HASHED,	/* th[1] (and mid) are in the table */
+	XTFW_CT_B_DST_DONE,	/* the destination NAT is decided */
+	XTFW_CT_B_SRC_DONE,	/* the source NAT is decided */
+	XTFW_CT_B_MASQ,		/* MASQUERADE: dies with its address */
 };
 
 #define XTFW_CT_S_UAPI	(XTFW_CT_S_SEEN_REPLY | XTFW_CT_S_ASSURED | \
 			 XTFW_CT_S_CONFIRMED | XTFW_CT_S_SNAT | \
 			 XTFW_CT_S_DNAT | XTFW_CT_S_DYING)
+
+/*
+ * A connection both DNATed and SNATed has one more hash node: the tuple of
+ * its original direction between the two (after DNAT, before SNAT). Freed
+ * after a grace period, since readers may stand on it.
+ */
+struct xtfw_ct_mid {
+	struct xtfw_ct_thash th;
+	struct xtfw_conn *ct;
+	struct rcu_head rcu;
+};
 
 struct xtfw_ct_udp {
 	u32 stream_ts;		/* jiffies32: a reply after this is a stream */
@@ -81,10 +110,10 @@ struct xtfw_conn {
 	spinlock_t lock;		/* proto state */
 	u32 mark;			/* CONNMARK */
 	struct xtfw_ct_net *cn;		/* the table it belongs to */
-	u32 id;				/* for userspace */
-	u32 owner;			/* unconfirmed: hash of its first skb */
+	struct xtfw_ct_mid *mid;	/* see struct xtfw_ct_mid */
 	atomic64_t packets[2];		/* by direction */
 	atomic64_t bytes[2];
+	u32 owner;			/* unconfirmed: hash of its first skb */
 	union {
 		struct xtfw_tcp tcp;
 		struct xtfw_ct_udp udp;
@@ -100,6 +129,7 @@ enum xtfw_ct_stat {
 	XTFW_CT_STAT_DROP,		/* a packet dropped: table full */
 	XTFW_CT_STAT_EARLY_DROP,	/* an entry evicted to make room */
 	XTFW_CT_STAT_SEARCH_RESTART,	/* a lookup began again */
+	XTFW_CT_STAT_NAT_FAILED,	/* no free NAT mapping: dropped */
 	__XTFW_CT_STAT_MAX
 };
 
@@ -149,6 +179,9 @@ struct xtfw_ct_net {
 	u32 seed;
 	atomic_t count;			/* entries allocated */
 	atomic_t pending;		/* entries the confirm hook must see */
+	atomic_t nat_count;		/* entries with SNAT or DNAT */
+	atomic_t masq_count;		/* entries with MASQ */
+	struct work_struct masq_work;	/* drops stale MASQUERADE entries */
 	u32 max;			/* READ_ONCE: the size limit */
 	u8 tcp_loose;			/* READ_ONCE */
 	struct xtfw_ct_timeouts to;	/* each READ_ONCE */
@@ -185,6 +218,7 @@ struct xtfw_ct_pkt {
 	unsigned int thoff;		/* transport header offset */
 	u8 family;
 	u8 kind;			/* enum xtfw_ct_kind */
+	u8 stage;			/* XTFW_CT_STAGE_* at this hook */
 };
 
 /* The outcome of tracking a packet. */
@@ -241,6 +275,13 @@ void xtfw_ct_net_exit(struct xtfw_net *xn);
 u32 xtfw_ct_hash(const struct xtfw_ct_net *cn, const struct xtfw_ct_tuple *t);
 struct xtfw_ct_thash *xtfw_ct_find_get(struct xtfw_ct_net *cn,
 				       const struct xtfw_ct_tuple *t, u32 hash);
+struct xtfw_conn *xtfw_ct_lookup(struct xtfw_ct_net *cn,
+				 const struct xtfw_ct_tuple *t, u32 hash,
+				 u8 stage, u8 *dir);
+int xtfw_ct_set_reply(struct xtfw_conn *c, const struct xtfw_ct_tuple *reply,
+		      const struct xtfw_ct_tuple *mid);
+bool xtfw_ct_tuple_taken(struct xtfw_ct_net *cn, const struct xtfw_conn *c,
+			 const struct xtfw_ct_tuple *reply);
 struct xtfw_conn *xtfw_ct_alloc(struct xtfw_ct_net *cn,
 				const struct xtfw_ct_tuple *orig, u32 hash);
 int xtfw_ct_insert(struct xtfw_ct_net *cn, struct xtfw_conn *c,
@@ -267,9 +308,25 @@ static inline void xtfw_ct_stat_inc(struct xtfw_ct_net *cn,
 	this_cpu_inc(cn->stats->v[stat]);
 }
 
+/* The entry of a hash node; for a MID node, read under RCU. */
 static inline struct xtfw_conn *xtfw_ct_of(const struct xtfw_ct_thash *h)
 {
+	if (unlikely(h->tuple.dir == XTFW_CT_DIR_MID))
+		return READ_ONCE(container_of(h, struct xtfw_ct_mid, th)->ct);
 	return container_of(h, struct xtfw_conn, th[h->tuple.dir]);
+}
+
+/* The id userspace sees: stable while the entry lives, not a pointer. */
+static inline u32 xtfw_ct_id(const struct xtfw_conn *c)
+{
+	return jhash2((const u32 *)&c->th[0].tuple, 9,
+		      (u32)hash_ptr(c, 32) ^ c->cn->seed);
+}
+
+/* Is @c NATed, in either direction? */
+static inline bool xtfw_ct_natted(const struct xtfw_conn *c)
+{
+	return c->status & (XTFW_CT_S_SNAT | XTFW_CT_S_DNAT);
 }
 
 static inline bool xtfw_ct_expired(const struct xtfw_conn *c)
@@ -300,8 +357,19 @@ void xtfw_ct_track(struct xtfw_ct_net *cn, struct xtfw_ct_pkt *p,
 		   bool update, struct xtfw_ct_res *res);
 u32 xtfw_ct_state_of(const struct xtfw_conn *c, u8 dir);
 
+/* nat.c */
+void xtfw_nat_tuple_at(const struct xtfw_conn *c, u8 dir, u8 stage,
+		       struct xtfw_ct_tuple *t);
+unsigned int xtfw_nat_hook(const struct xtfw_table *t, struct xtfw_pkt *pkt);
+unsigned int xtfw_nat_target(const struct xtfw_target *tg,
+			     struct xtfw_pkt *pkt);
+void xtfw_nat_masq_work(struct work_struct *work);
+int xtfw_nat_init(void);
+void xtfw_nat_exit(void);
+
 /* ct_hooks.c */
 void xtfw_ct_hooks_unregister(struct xtfw_ct_net *cn);
+u8 xtfw_ct_stage(const struct nf_hook_state *state, int table);
 void xtfw_ct_recs_flush(struct xtfw_ct_net *cn, bool all);
 
 /**

@@ -137,33 +137,67 @@ static void lock_one(struct xtfw_ct_net *cn, spinlock_t *lock)
 	spin_unlock(&cn->all_lock);
 }
 
-/* The locks of two buckets, lower index first; one if they share it. */
-static void double_lock(struct xtfw_ct_net *cn, u32 h1, u32 h2)
-	__acquires(&cn->locks) __acquires(&cn->locks)
-{
-	unsigned int a = h1 % XTFW_CT_NLOCKS, b = h2 % XTFW_CT_NLOCKS;
+/*
+ * The locks of up to XTFW_CT_MAX_LOCKSET buckets, BHs off, in ascending
+ * index order (nested lockdep subclasses after the first); a lock shared
+ * by several buckets is taken once.
+ */
+#define XTFW_CT_MAX_LOCKSET	4
 
-	local_bh_disable();
-	if (a > b)
-		swap(a, b);
-	lock_one(cn, &cn->locks[a]);
-	if (a != b)
-		spin_lock_nested(&cn->locks[b], SINGLE_DEPTH_NESTING);
-	else
-		__acquire(&cn->locks[b]);	/* for sparse: always two */
+struct lockset {
+	unsigned int n;
+	unsigned int idx[XTFW_CT_MAX_LOCKSET];
+};
+
+static void lockset_init(struct lockset *ls, const u32 *hashes,
+			 unsigned int n)
+{
+	unsigned int i, j, v;
+
+	ls->n = 0;
+	for (i = 0; i < n; i++) {
+		v = hashes[i] % XTFW_CT_NLOCKS;
+		for (j = ls->n; j > 0 && ls->idx[j - 1] > v; j--)
+			;
+		if (j > 0 && ls->idx[j - 1] == v)
+			continue;
+		memmove(&ls->idx[j + 1], &ls->idx[j],
+			(ls->n - j) * sizeof(ls->idx[0]));
+		ls->idx[j] = v;
+		ls->n++;
+	}
 }
 
-static void double_unlock(struct xtfw_ct_net *cn, u32 h1, u32 h2)
-	__releases(&cn->locks) __releases(&cn->locks)
+static void lockset_lock(struct xtfw_ct_net *cn, const struct lockset *ls)
+	__acquires(&cn->locks)
 {
-	unsigned int a = h1 % XTFW_CT_NLOCKS, b = h2 % XTFW_CT_NLOCKS;
+	unsigned int i;
 
-	if (a != b)
-		spin_unlock(&cn->locks[b]);
-	else
-		__release(&cn->locks[b]);
-	spin_unlock(&cn->locks[a]);
+	local_bh_disable();
+	lock_one(cn, &cn->locks[ls->idx[0]]);
+	for (i = 1; i < ls->n; i++)
+		spin_lock_nested(&cn->locks[ls->idx[i]], i);
+}
+
+static void lockset_unlock(struct xtfw_ct_net *cn, const struct lockset *ls)
+	__releases(&cn->locks)
+{
+	unsigned int i;
+
+	for (i = ls->n; i > 0; i--)
+		spin_unlock(&cn->locks[ls->idx[i - 1]]);
 	local_bh_enable();
+}
+
+/* The locks of two buckets, lower index first; one if they share it. */
+static void double_lock(struct xtfw_ct_net *cn, struct lockset *ls,
+			u32 h1, u32 h2)
+	__acquires(&cn->locks)
+{
+	u32 h[2] = { h1, h2 };
+
+	lockset_init(ls, h, 2);
+	lockset_lock(cn, ls);
 }
 
 /* Every bucket lock at once, for a resize; BHs must be off. */
@@ -266,12 +300,80 @@ struct xtfw_ct_thash *xtfw_ct_find_get(struct xtfw_ct_net *cn,
 			/* TYPESAFE_BY_RCU: it may have become another entry */
 			smp_acquire__after_ctrl_dep();
 			if (likely(key_equal(&h->tuple, t) && c->cn == cn &&
-				   !test_bit(XTFW_CT_B_DYING, &c->status)))
+				   !test_bit(XTFW_CT_B_DYING, &c->status) &&
+				   (h->tuple.dir != XTFW_CT_DIR_MID ||
+				    READ_ONCE(c->mid) ==
+				    container_of(h, struct xtfw_ct_mid, th))))
 				return h;
 			xtfw_ct_put(c);
 		}
 		xtfw_ct_stat_inc(cn, XTFW_CT_STAT_SEARCH_RESTART);
 	}
+}
+
+/* The direction of a packet that has a node's tuple, or its inverse. */
+static u8 node_dir(const struct xtfw_ct_thash *h, bool inverse)
+{
+	u8 dir = h->tuple.dir == XTFW_CT_DIR_MID ? XTFW_CT_DIR_ORIG :
+						  h->tuple.dir;
+
+	return inverse ? !dir : dir;
+}
+
+/**
+ * xtfw_ct_lookup() - the connection of a packet at a NAT stage
+ * @cn: the namespace's table
+ * @t: the packet's tuple, dir and pad zero
+ * @hash: xtfw_ct_hash() of @t
+ * @stage: XTFW_CT_STAGE_* of the hook: which translations the packet has
+ *	been through
+ * @dir: set to the packet's direction in the connection found
+ *
+ * A NATed packet after translation has the inverse of one of its entry's
+ * tuples (or of its MID tuple), so when @t is not found as it is and the
+ * table has NATed entries, its inverse is looked up too. Either way, the
+ * entry found must agree: a NATed entry's packet at @stage has exactly
+ * the tuple xtfw_nat_tuple_at() says, so a packet of another connection
+ * that happens to look like it is not taken for one of its own.
+ *
+ * Must be called under rcu_read_lock(). Return: the entry, with a
+ * reference, or NULL.
+ */
+struct xtfw_conn *xtfw_ct_lookup(struct xtfw_ct_net *cn,
+				 const struct xtfw_ct_tuple *t, u32 hash,
+				 u8 stage, u8 *dir)
+{
+	struct xtfw_ct_tuple inv, at;
+	struct xtfw_ct_thash *h;
+	struct xtfw_conn *c;
+
+	h = xtfw_ct_find_get(cn, t, hash);
+	if (h) {
+		c = xtfw_ct_of(h);
+		*dir = node_dir(h, false);
+		if (!xtfw_ct_natted(c))
+			return c;
+		xtfw_nat_tuple_at(c, *dir, stage, &at);
+		if (!memcmp(&at, t, XTFW_CT_KEY_LEN))
+			return c;
+		xtfw_ct_put(c);
+	}
+	/* before any translation, packets have their entries' own tuples */
+	if (!stage || !atomic_read(&cn->nat_count))
+		return NULL;
+	xtfw_ct_invert(&inv, t);
+	h = xtfw_ct_find_get(cn, &inv, xtfw_ct_hash(cn, &inv));
+	if (!h)
+		return NULL;
+	c = xtfw_ct_of(h);
+	*dir = node_dir(h, true);
+	if (xtfw_ct_natted(c)) {
+		xtfw_nat_tuple_at(c, *dir, stage, &at);
+		if (!memcmp(&at, t, XTFW_CT_KEY_LEN))
+			return c;
+	}
+	xtfw_ct_put(c);
+	return NULL;
 }
 
 /* --- allocation, insertion, deletion ------------------------------------- */
@@ -396,7 +498,6 @@ struct xtfw_conn *xtfw_ct_alloc(struct xtfw_ct_net *cn,
 	c->th[XTFW_CT_DIR_ORIG].tuple.dir = XTFW_CT_DIR_ORIG;
 	xtfw_ct_invert(&c->th[XTFW_CT_DIR_REPLY].tuple, orig);
 	c->th[XTFW_CT_DIR_REPLY].tuple.dir = XTFW_CT_DIR_REPLY;
-	c->id = get_random_u32();
 	c->timeout = (u32)jiffies + UNCONFIRMED_TIMEOUT;
 	return c;
 }
@@ -432,13 +533,12 @@ int xtfw_ct_insert(struct xtfw_ct_net *cn, struct xtfw_conn *c,
 	u32 h1 = xtfw_ct_hash(cn, &c->th[1].tuple);
 	struct xtfw_ct_htable *ht;
 	struct xtfw_ct_thash *h;
+	struct lockset ls;
 	int ret = 0;
 
-	double_lock(cn, h0, h1);
+	double_lock(cn, &ls, h0, h1);
 	ht = ht_locked(cn, h0);
 	h = bucket_find_locked(bucket_of(ht, h0), &c->th[0].tuple);
-	if (!h)
-		h = bucket_find_locked(bucket_of(ht, h1), &c->th[1].tuple);
 	if (h) {
 		ret = -EAGAIN;
 		if (refcount_inc_not_zero(&xtfw_ct_of(h)->use)) {
@@ -451,17 +551,135 @@ int xtfw_ct_insert(struct xtfw_ct_net *cn, struct xtfw_conn *c,
 	atomic_inc(&cn->pending);
 	/* visible with the nodes: rcu_assign_pointer() orders it */
 	refcount_set(&c->use, 2);
-	hlist_nulls_add_head_rcu(&c->th[1].node, bucket_of(ht, h1));
+	/*
+	 * A reply tuple already taken (by a NATed connection) waits for the
+	 * NAT decision to find it a free one (xtfw_ct_set_reply()).
+	 */
+	if (!bucket_find_locked(bucket_of(ht, h1), &c->th[1].tuple)) {
+		hlist_nulls_add_head_rcu(&c->th[1].node, bucket_of(ht, h1));
+		set_bit(XTFW_CT_B_REPLY_HASHED, &c->status);
+	}
 	hlist_nulls_add_head_rcu(&c->th[0].node, bucket_of(ht, h0));
 out:
-	double_unlock(cn, h0, h1);
+	lockset_unlock(cn, &ls);
+	return ret;
+}
+
+/* Does the bucket hold @t for an entry other than @c? (lock held) */
+static bool taken_locked(struct xtfw_ct_htable *ht, u32 hash,
+			 const struct xtfw_ct_tuple *t,
+			 const struct xtfw_conn *c)
+{
+	struct hlist_nulls_node *n;
+	struct xtfw_ct_thash *h;
+
+	hlist_nulls_for_each_entry(h, n, bucket_of(ht, hash), node)
+		if (key_equal(&h->tuple, t) && xtfw_ct_of(h) != c &&
+		    !test_bit(XTFW_CT_B_DYING, &xtfw_ct_of(h)->status))
+			return true;
+	return false;
+}
+
+/**
+ * xtfw_ct_tuple_taken() - is a reply tuple in use by another entry?
+ * @cn: the table
+ * @c: the entry that would take it
+ * @reply: the tuple
+ *
+ * A hint under RCU for choosing a NAT mapping; xtfw_ct_set_reply()
+ * decides under the bucket lock.
+ */
+bool xtfw_ct_tuple_taken(struct xtfw_ct_net *cn, const struct xtfw_conn *c,
+			 const struct xtfw_ct_tuple *reply)
+{
+	struct xtfw_ct_thash *h;
+	bool taken;
+
+	h = xtfw_ct_find_get(cn, reply, xtfw_ct_hash(cn, reply));
+	if (!h)
+		return false;
+	taken = xtfw_ct_of(h) != c;
+	xtfw_ct_put(xtfw_ct_of(h));
+	return taken;
+}
+
+/**
+ * xtfw_ct_set_reply() - give a NATed entry its reply tuple
+ * @c: the entry, not yet confirmed; only its first packet calls this
+ * @reply: the new reply tuple
+ * @mid: if not NULL, the tuple between DNAT and SNAT (see xtfw_ct_mid)
+ *
+ * Rehashes the reply node (hashes it, if insertion found it taken) and
+ * adds the MID node, unless another entry holds either tuple.
+ *
+ * Return: 0; -EEXIST if taken; -ENOENT if @c is dying; -ENOMEM.
+ */
+int xtfw_ct_set_reply(struct xtfw_conn *c, const struct xtfw_ct_tuple *reply,
+		      const struct xtfw_ct_tuple *mid)
+{
+	struct xtfw_ct_net *cn = c->cn;
+	bool hashed = test_bit(XTFW_CT_B_REPLY_HASHED, &c->status);
+	struct xtfw_ct_mid *m = NULL;
+	struct xtfw_ct_htable *ht;
+	struct lockset ls;
+	u32 h[4];
+	int ret = 0;
+
+	if (mid) {
+		if (WARN_ON_ONCE(c->mid))
+			return -EINVAL;
+		m = kmalloc(sizeof(*m), GFP_ATOMIC);
+		if (!m)
+			return -ENOMEM;
+		m->th.tuple = *mid;
+		m->th.tuple.dir = XTFW_CT_DIR_MID;
+		m->th.tuple.pad = 0;
+		m->ct = c;
+	}
+	h[0] = xtfw_ct_hash(cn, &c->th[0].tuple);
+	h[1] = hashed ? xtfw_ct_hash(cn, &c->th[1].tuple) : h[0];
+	h[2] = xtfw_ct_hash(cn, reply);
+	h[3] = m ? xtfw_ct_hash(cn, &m->th.tuple) : h[0];
+	lockset_init(&ls, h, 4);
+	lockset_lock(cn, &ls);
+	ht = ht_locked(cn, h[0]);
+	if (test_bit(XTFW_CT_B_DYING, &c->status)) {
+		ret = -ENOENT;
+	} else if (taken_locked(ht, h[2], reply, c) ||
+		   (m && taken_locked(ht, h[3], &m->th.tuple, NULL))) {
+		ret = -EEXIST;
+	} else {
+		if (hashed)
+			hlist_nulls_del_rcu(&c->th[1].node);
+		c->th[1].tuple = *reply;
+		c->th[1].tuple.dir = XTFW_CT_DIR_REPLY;
+		c->th[1].tuple.pad = 0;
+		hlist_nulls_add_head_rcu(&c->th[1].node, bucket_of(ht, h[2]));
+		set_bit(XTFW_CT_B_REPLY_HASHED, &c->status);
+		if (m) {
+			hlist_nulls_add_head_rcu(&m->th.node,
+						 bucket_of(ht, h[3]));
+			WRITE_ONCE(c->mid, m);
+			m = NULL;
+		}
+	}
+	lockset_unlock(cn, &ls);
+	kfree(m);
 	return ret;
 }
 
 /* Free an entry: its last reference went, or it was never inserted. */
 void xtfw_ct_free(struct xtfw_conn *c)
 {
-	atomic_dec(&c->cn->count);
+	struct xtfw_ct_net *cn = c->cn;
+
+	if (c->mid)
+		kfree_rcu(c->mid, rcu);
+	if (xtfw_ct_natted(c))
+		atomic_dec(&cn->nat_count);
+	if (test_bit(XTFW_CT_B_MASQ, &c->status))
+		atomic_dec(&cn->masq_count);
+	atomic_dec(&cn->count);
 	kmem_cache_free(xtfw_ct_cachep, c);
 }
 
@@ -481,16 +699,34 @@ void xtfw_ct_pending_done(struct xtfw_conn *c)
 bool xtfw_ct_kill(struct xtfw_conn *c)
 {
 	struct xtfw_ct_net *cn = c->cn;
-	u32 h0, h1;
+	struct xtfw_ct_mid *m;
+	struct lockset ls;
+	u32 h[3];
 
 	if (test_and_set_bit(XTFW_CT_B_DYING, &c->status))
 		return false;
-	h0 = xtfw_ct_hash(cn, &c->th[0].tuple);
-	h1 = xtfw_ct_hash(cn, &c->th[1].tuple);
-	double_lock(cn, h0, h1);
+	/*
+	 * xtfw_ct_set_reply() changes th[1] and mid under the lock of h[0]:
+	 * read them, lock, and check that they did not change meanwhile.
+	 */
+	for (;;) {
+		m = READ_ONCE(c->mid);
+		h[0] = xtfw_ct_hash(cn, &c->th[0].tuple);
+		h[1] = xtfw_ct_hash(cn, &c->th[1].tuple);
+		h[2] = m ? xtfw_ct_hash(cn, &m->th.tuple) : h[0];
+		lockset_init(&ls, h, 3);
+		lockset_lock(cn, &ls);
+		if (h[1] == xtfw_ct_hash(cn, &c->th[1].tuple) &&
+		    m == READ_ONCE(c->mid))
+			break;
+		lockset_unlock(cn, &ls);
+	}
 	hlist_nulls_del_rcu(&c->th[0].node);
-	hlist_nulls_del_rcu(&c->th[1].node);
-	double_unlock(cn, h0, h1);
+	if (test_bit(XTFW_CT_B_REPLY_HASHED, &c->status))
+		hlist_nulls_del_rcu(&c->th[1].node);
+	if (m)
+		hlist_nulls_del_rcu(&m->th.node);
+	lockset_unlock(cn, &ls);
 	xtfw_ct_pending_done(c);
 	xtfw_ct_put(c);		/* the table's reference */
 	return true;
@@ -829,6 +1065,7 @@ struct xtfw_ct_net *xtfw_ct_net_create(struct xtfw_net *xn)
 	xtfw_ct_default_timeouts(&cn->to);
 	mutex_init(&cn->mutex);
 	INIT_DELAYED_WORK(&cn->gc, gc_work);
+	INIT_WORK(&cn->masq_work, xtfw_nat_masq_work);
 	spin_lock_init(&cn->all_lock);
 	for (i = 0; i < XTFW_CT_NLOCKS; i++)
 		spin_lock_init(&cn->locks[i]);
@@ -857,6 +1094,7 @@ void xtfw_ct_net_exit(struct xtfw_net *xn)
 	cn->exiting = true;
 	mutex_unlock(&cn->mutex);
 	cancel_delayed_work_sync(&cn->gc);
+	cancel_work_sync(&cn->masq_work);
 	xtfw_ct_hooks_unregister(cn);
 	xtfw_ct_flush(cn, NULL, NULL, NULL);
 	xtfw_ct_recs_flush(cn, true);

@@ -226,26 +226,56 @@ static unsigned int xtfw_ct_in(void *priv, struct sk_buff *skb,
 	return res.verdict;
 }
 
+/**
+ * xtfw_ct_stage() - how far through NAT a packet is at a table's hook
+ * @state: the hook
+ * @table: XTFW_TABLE_*, or -1 for the confirm hook, the last of all
+ *
+ * Destinations are translated by nat in PREROUTING and OUTPUT (-100),
+ * sources by nat in POSTROUTING and INPUT (100); the nat table itself
+ * sees its packet before it translates it. A packet that comes in on
+ * loopback was sent by this host and went through both already.
+ */
+u8 xtfw_ct_stage(const struct nf_hook_state *state, int table)
+{
+	switch (state->hook) {
+	case NF_INET_PRE_ROUTING:
+		return loopback(state->in) ? XTFW_CT_STAGE_ALL : 0;
+	case NF_INET_LOCAL_OUT:
+		return table == XTFW_TABLE_FILTER ||
+		       table == XTFW_TABLE_SECURITY ? XTFW_CT_STAGE_DST : 0;
+	case NF_INET_LOCAL_IN:
+		if (loopback(state->in))
+			return XTFW_CT_STAGE_ALL;
+		fallthrough;
+	case NF_INET_POST_ROUTING:
+		return table < 0 ? XTFW_CT_STAGE_ALL : XTFW_CT_STAGE_DST;
+	default:
+		return XTFW_CT_STAGE_DST;
+	}
+}
+
 /* The entry the packet is the first of, if any, with a reference. */
 static struct xtfw_conn *find_pending(struct xtfw_ct_net *cn,
 				      struct sk_buff *skb,
 				      const struct nf_hook_state *state,
-				      u8 family)
+				      u8 family, u8 stage)
 {
-	struct xtfw_ct_thash *h;
 	struct xtfw_ct_pkt p;
+	u8 dir;
 
 	if (!atomic_read(&cn->pending) ||
 	    xtfw_ct_parse(&p, skb, state, family) ||
 	    p.kind != XTFW_CT_K_TRACK)
 		return NULL;
-	h = xtfw_ct_find_get(cn, &p.tuple, xtfw_ct_hash(cn, &p.tuple));
-	return h ? xtfw_ct_of(h) : NULL;
+	return xtfw_ct_lookup(cn, &p.tuple, xtfw_ct_hash(cn, &p.tuple), stage,
+			      &dir);
 }
 
 static unsigned int xtfw_ct_confirm_hook(void *priv, struct sk_buff *skb,
 					 const struct nf_hook_state *state)
 {
+	unsigned int verdict = NF_ACCEPT;
 	struct xtfw_ct_net *cn = priv;
 	struct xtfw_conn *c;
 
@@ -253,15 +283,24 @@ static unsigned int xtfw_ct_confirm_hook(void *priv, struct sk_buff *skb,
 	if (!(state->hook == NF_INET_POST_ROUTING && loopback(state->out)) &&
 	    rec_del(cn, skb))
 		return NF_ACCEPT;
-	c = find_pending(cn, skb, state, family_of(state));
+	c = find_pending(cn, skb, state, family_of(state), XTFW_CT_STAGE_ALL);
 	if (!c)
 		return NF_ACCEPT;
-	if (test_bit(XTFW_CT_B_KILL, &c->status))
+	if (test_bit(XTFW_CT_B_KILL, &c->status)) {
 		xtfw_ct_kill(c);
-	else if (!xtfw_ct_confirmed(c))
+	} else if (!xtfw_ct_confirmed(c) &&
+		   c->owner == xtfw_ct_owner(skb) &&
+		   !test_bit(XTFW_CT_B_REPLY_HASHED, &c->status) &&
+		   xtfw_ct_set_reply(c, &c->th[1].tuple, NULL)) {
+		/* its reply tuple is another's, and no NAT gave it a new one */
+		xtfw_ct_stat_inc(cn, XTFW_CT_STAT_INSERT_FAILED);
+		xtfw_ct_kill(c);
+		verdict = NF_DROP;
+	} else if (!xtfw_ct_confirmed(c)) {
 		xtfw_ct_confirm(c);
+	}
 	xtfw_ct_put(c);
-	return NF_ACCEPT;
+	return verdict;
 }
 
 static const struct nf_hook_ops ct_hook_template[] = {
@@ -429,6 +468,7 @@ void xtfw_ct_classify(struct xtfw_pkt *pkt)
 		return;
 	}
 	xtfw_ct_parse(&p, pkt->skb, pkt->state, pkt->family);
+	p.stage = xtfw_ct_stage(pkt->state, pkt->table);
 	xtfw_ct_track(cn, &p, false, &res);
 	pkt->ct = res.ct;
 	pkt->ctdir = res.dir;
@@ -446,7 +486,8 @@ static void first_packet_dropped(struct xtfw_ct_net *cn,
 	if (c)
 		refcount_inc(&c->use);
 	else
-		c = find_pending(cn, pkt->skb, pkt->state, pkt->family);
+		c = find_pending(cn, pkt->skb, pkt->state, pkt->family,
+				 xtfw_ct_stage(pkt->state, pkt->table));
 	if (!c)
 		return;
 	if (!xtfw_ct_confirmed(c) && c->owner == xtfw_ct_owner(pkt->skb))

@@ -72,7 +72,15 @@ const struct nla_policy xtfw_ctconf_policy[XTFW_CTCONF_A_MAX + 1] = {
 	[XTFW_CTCONF_A_DELETED]	= { .type = NLA_U32 },
 };
 
-static_assert(XTFW_CTSTATS_A_FOUND + __XTFW_CT_STAT_MAX == XTFW_CTSTATS_A_PAD);
+static_assert(XTFW_CTSTATS_A_FOUND + XTFW_CT_STAT_NAT_FAILED ==
+	      XTFW_CTSTATS_A_PAD);
+
+/* The attribute of each statistic: PAD sits among them. */
+static int stat_attr(unsigned int i)
+{
+	return i == XTFW_CT_STAT_NAT_FAILED ? XTFW_CTSTATS_A_NAT_FAILED :
+					      XTFW_CTSTATS_A_FOUND + i;
+}
 
 const struct nla_policy xtfw_ctstats_policy[XTFW_CTSTATS_A_MAX + 1] = {
 	[XTFW_CTSTATS_A_FOUND]		= { .type = NLA_U64 },
@@ -82,6 +90,7 @@ const struct nla_policy xtfw_ctstats_policy[XTFW_CTSTATS_A_MAX + 1] = {
 	[XTFW_CTSTATS_A_DROP]		= { .type = NLA_U64 },
 	[XTFW_CTSTATS_A_EARLY_DROP]	= { .type = NLA_U64 },
 	[XTFW_CTSTATS_A_SEARCH_RESTART]	= { .type = NLA_U64 },
+	[XTFW_CTSTATS_A_NAT_FAILED]	= { .type = NLA_U64 },
 };
 
 /* --- filters ------------------------------------------------------------- */
@@ -183,7 +192,7 @@ static bool filter_match(const struct xtfw_conn *c, const void *arg)
 		return false;
 	if ((HAVE(f, FAMILY) && t->family != f->family) ||
 	    (HAVE(f, PROTO) && t->proto != f->proto) ||
-	    (HAVE(f, ID) && c->id != f->id))
+	    (HAVE(f, ID) && xtfw_ct_id(c) != f->id))
 		return false;
 	if (HAVE(f, TCP_STATE) && (t->proto != IPPROTO_TCP ||
 				   READ_ONCE(c->proto.tcp.state) !=
@@ -241,7 +250,7 @@ static int put_conn(struct sk_buff *skb, const struct xtfw_conn *c)
 	    nla_put_u32(skb, XTFW_CT_A_TIMEOUT,
 			DIV_ROUND_UP(xtfw_ct_left(c), HZ)) ||
 	    nla_put_u32(skb, XTFW_CT_A_MARK, READ_ONCE(c->mark)) ||
-	    nla_put_u32(skb, XTFW_CT_A_ID, c->id) ||
+	    nla_put_u32(skb, XTFW_CT_A_ID, xtfw_ct_id(c)) ||
 	    put_counters(skb, c))
 		return -EMSGSIZE;
 	if (t->proto == IPPROTO_TCP &&
@@ -662,7 +671,7 @@ static int put_stats(struct sk_buff *skb, const void *arg)
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 0; i < __XTFW_CT_STAT_MAX; i++)
-		if (nla_put_u64_64bit(skb, XTFW_CTSTATS_A_FOUND + i, s->v[i],
+		if (nla_put_u64_64bit(skb, stat_attr(i), s->v[i],
 				      XTFW_CTSTATS_A_PAD))
 			return -EMSGSIZE;
 	nla_nest_end(skb, nest);

@@ -222,6 +222,7 @@ int xtfw_ct_parse(struct xtfw_ct_pkt *p, struct sk_buff *skb,
 	p->family = family;
 	p->tuple.family = family;
 	p->hash = 0;
+	p->stage = 0;
 	if (family == XTFW_FAMILY_IPV4)
 		ret = parse_ipv4(skb, off, &p->tuple, &p->thoff);
 	else

@@ -64,31 +64,44 @@ static bool same_addr(const union xtfw_addr *a, const union xtfw_addr *b)
 }
 
 /*
+ * The stage of the packet an ICMP error quotes: it went the other way, so
+ * it was translated by what the error has yet to undo.
+ */
+static u8 inner_stage(u8 stage)
+{
+	u8 inner = 0;
+
+	if (!(stage & XTFW_CT_STAGE_SRC))
+		inner |= XTFW_CT_STAGE_DST;
+	if (!(stage & XTFW_CT_STAGE_DST))
+		inner |= XTFW_CT_STAGE_SRC;
+	return inner;
+}
+
+/*
  * An ICMP error is RELATED to the connection of the packet it quotes, in
- * either direction, if it goes back to that packet's sender.
+ * either direction, if it goes back to that packet's sender. Its own
+ * direction is the opposite of the quoted packet's.
  */
 static void track_related(struct xtfw_ct_net *cn, struct xtfw_ct_pkt *p,
 			  bool update, struct xtfw_ct_res *res)
 {
 	struct xtfw_ct_tuple inner;
-	struct xtfw_ct_thash *h;
 	struct xtfw_conn *c;
+	u8 dir;
 
 	if ((update && !xtfw_ct_proto_icmp.valid(p)) ||
-	    !xtfw_ct_parse_inner(p, &inner))
+	    !xtfw_ct_parse_inner(p, &inner) ||
+	    !same_addr(&inner.src, &p->tuple.dst))
 		goto invalid;
-	h = xtfw_ct_find_get(cn, &inner, xtfw_ct_hash(cn, &inner));
-	if (!h)
+	c = xtfw_ct_lookup(cn, &inner, xtfw_ct_hash(cn, &inner),
+			   inner_stage(p->stage), &dir);
+	if (!c)
 		goto invalid;
-	c = xtfw_ct_of(h);
-	if (!same_addr(&h->tuple.src, &p->tuple.dst)) {
-		xtfw_ct_put(c);
-		goto invalid;
-	}
 	if (update)
 		xtfw_ct_stat_inc(cn, XTFW_CT_STAT_FOUND);
-	res_conn(res, c, h->tuple.dir, XTFW_CTSTATE_RELATED |
-		 (xtfw_ct_state_of(c, h->tuple.dir) &
+	res_conn(res, c, !dir, XTFW_CTSTATE_RELATED |
+		 (xtfw_ct_state_of(c, dir) &
 		  (XTFW_CTSTATE_SNAT | XTFW_CTSTATE_DNAT)));
 	return;
 invalid:
@@ -98,11 +111,9 @@ invalid:
 /* A packet of a known connection. Returns XTFW_CT_V_*. */
 static int track_found(struct xtfw_ct_net *cn, struct xtfw_ct_pkt *p,
 		       const struct xtfw_ct_proto *proto,
-		       struct xtfw_ct_thash *h, bool update,
+		       struct xtfw_conn *c, u8 dir, bool update,
 		       struct xtfw_ct_res *res)
 {
-	struct xtfw_conn *c = xtfw_ct_of(h);
-	u8 dir = h->tuple.dir;
 	int verdict = XTFW_CT_V_ACCEPT;
 
 	if (update) {
@@ -185,9 +196,10 @@ void xtfw_ct_track(struct xtfw_ct_net *cn, struct xtfw_ct_pkt *p,
 		   bool update, struct xtfw_ct_res *res)
 {
 	const struct xtfw_ct_proto *proto;
-	struct xtfw_ct_thash *h;
+	struct xtfw_conn *c;
 	unsigned int tries;
 	int verdict;
+	u8 dir;
 
 	memset(res, 0, sizeof(*res));
 	res->verdict = NF_ACCEPT;
@@ -211,9 +223,10 @@ void xtfw_ct_track(struct xtfw_ct_net *cn, struct xtfw_ct_pkt *p,
 	}
 	p->hash = xtfw_ct_hash(cn, &p->tuple);
 	for (tries = 0; tries < TRACK_TRIES; tries++) {
-		h = xtfw_ct_find_get(cn, &p->tuple, p->hash);
-		if (h)
-			verdict = track_found(cn, p, proto, h, update, res);
+		c = xtfw_ct_lookup(cn, &p->tuple, p->hash, p->stage, &dir);
+		if (c)
+			verdict = track_found(cn, p, proto, c, dir, update,
+					      res);
 		else
 			verdict = track_new(cn, p, proto, res, update);
 		if (verdict != XTFW_CT_V_REOPEN)

@@ -74,7 +74,10 @@ static unsigned int xtfw_hook(void *priv, struct sk_buff *skb,
 		pkt_init_ipv4(&pkt);
 	else
 		pkt_init_ipv6(&pkt);
-	verdict = xtfw_table_eval(t, &pkt);
+	if (table == XTFW_TABLE_NAT)
+		verdict = xtfw_nat_hook(t, &pkt);
+	else
+		verdict = xtfw_table_eval(t, &pkt);
 	xtfw_ct_pkt_done(&pkt, verdict);
 	return verdict;
 }

@@ -93,6 +93,9 @@ static int __init xtfw_init(void)
 	ret = register_pernet_subsys(&xtfw_net_ops);
 	if (ret)
 		goto err_pernet;
+	ret = xtfw_nat_init();
+	if (ret)
+		goto err_nat;
 	ret = netlink_register_notifier(&xtfw_netlink_notifier);
 	if (ret)
 		goto err_notifier;
@@ -105,6 +108,8 @@ static int __init xtfw_init(void)
 err_genl:
 	netlink_unregister_notifier(&xtfw_netlink_notifier);
 err_notifier:
+	xtfw_nat_exit();
+err_nat:
 	unregister_pernet_subsys(&xtfw_net_ops);
 err_pernet:
 	xtfw_ct_exit();
@@ -117,6 +122,7 @@ static void __exit xtfw_exit(void)
 {
 	xtfw_genl_unregister();
 	netlink_unregister_notifier(&xtfw_netlink_notifier);
+	xtfw_nat_exit();
 	unregister_pernet_subsys(&xtfw_net_ops);
 	rcu_barrier();
 	xtfw_ct_exit();

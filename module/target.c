@@ -5,9 +5,7 @@
  * checks the tables and hooks it may run from, and runs the ones that act
  * on the packet. REJECT and LOG have files of their own.
  *
- * CONNMARK and the NAT targets are parsed and checked in full, then
- * refused: xtfw has no connection tracking yet, and a rule that silently
- * did nothing would be worse than an error.
+ * The NAT targets are carried out by nat.c.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -314,24 +312,6 @@ static int check_attrs(const struct target_desc *d,
 	return 0;
 }
 
-/* Refused after full validation, until conntrack and NAT exist. */
-static int refuse_unimplemented(const struct xtfw_target *t,
-				const struct xtfw_targs *a)
-{
-	switch (t->type) {
-	case XTFW_TARGET_SNAT:
-	case XTFW_TARGET_DNAT:
-	case XTFW_TARGET_MASQUERADE:
-	case XTFW_TARGET_REDIRECT:
-	case XTFW_TARGET_NETMAP:
-		xtfw_parse_error(a->ctx, a->nest,
-				 "%s: NAT is not implemented yet", a->name);
-		return -EOPNOTSUPP;
-	default:
-		return 0;
-	}
-}
-
 int xtfw_target_parse(struct xtfw_target *t, const struct nlattr *nest,
 		      const struct xtfw_ipmatch *ip,
 		      const struct xtfw_parse_ctx *ctx)
@@ -360,8 +340,6 @@ int xtfw_target_parse(struct xtfw_target *t, const struct nlattr *nest,
 		return ret;
 	}
 	ret = xtfw_target_check_hooks(t, ctx->hook_mask, ctx);
-	if (!ret)
-		ret = refuse_unimplemented(t, &a);
 	if (ret)
 		xtfw_target_destroy(t);
 	return ret;
@@ -470,6 +448,12 @@ int xtfw_target_eval(const struct xtfw_target *t, struct xtfw_pkt *pkt)
 		return xtfw_ct_notrack(pkt) ? XTFW_CONTINUE : NF_DROP;
 	case XTFW_TARGET_CONNMARK:
 		return eval_connmark(t, pkt);
+	case XTFW_TARGET_SNAT:
+	case XTFW_TARGET_DNAT:
+	case XTFW_TARGET_MASQUERADE:
+	case XTFW_TARGET_REDIRECT:
+	case XTFW_TARGET_NETMAP:
+		return xtfw_nat_target(t, pkt);
 	default:
 		return XTFW_CONTINUE;
 	}

@@ -682,6 +682,7 @@ enum xtfw_ctstats_attr {
 	XTFW_CTSTATS_A_EARLY_DROP,
 	XTFW_CTSTATS_A_SEARCH_RESTART,
 	XTFW_CTSTATS_A_PAD,
+	XTFW_CTSTATS_A_NAT_FAILED,	/* u64: no free NAT mapping, dropped */
 	__XTFW_CTSTATS_A_MAX
 };
 
