@@ -692,9 +692,7 @@ static bool masq_stale(const struct xtfw_conn *c, const void *arg)
 {
 	struct net *net = (struct net *)arg;
 	const union xtfw_addr *a = &c->th[XTFW_CT_DIR_REPLY].tuple.dst;
-	struct inet6_ifaddr *ifa;
 	struct net_device *dev;
-	bool stale;
 
 	if (!test_bit(XTFW_CT_B_MASQ, &c->status))
 		return false;
@@ -702,13 +700,8 @@ static bool masq_stale(const struct xtfw_conn *c, const void *arg)
 		dev = __ip_dev_find(net, a->ip, false);
 		return !dev || !netif_running(dev);
 	}
-	ifa = ipv6_get_ifaddr(net, (const struct in6_addr *)a->ip6, NULL, 0);
-	if (!ifa)
-		return true;
-	stale = !netif_running(ifa->idev->dev) ||
-		(ifa->flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED));
-	in6_ifa_put(ifa);
-	return stale;
+	/* IPv6 addresses leave a device that goes down */
+	return !ipv6_chk_addr(net, (const struct in6_addr *)a->ip6, NULL, 0);
 }
 
 void xtfw_nat_masq_work(struct work_struct *work)
