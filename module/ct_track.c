@@ -79,6 +79,29 @@ static u8 inner_stage(u8 stage)
 }
 
 /*
+ * The entry of the packet an ICMP error quotes. An error this host sends
+ * about a packet it was forwarding quotes it as it was when it failed
+ * (after DNAT, before SNAT, say), whatever the error's own stage: if the
+ * expected stage finds nothing, the others are tried.
+ */
+static struct xtfw_conn *find_inner(struct xtfw_ct_net *cn,
+				    const struct xtfw_ct_pkt *p,
+				    const struct xtfw_ct_tuple *inner, u8 *dir)
+{
+	u32 hash = xtfw_ct_hash(cn, inner);
+	u8 first = inner_stage(p->stage), stage;
+	struct xtfw_conn *c;
+
+	c = xtfw_ct_lookup(cn, inner, hash, first, dir);
+	if (c || !atomic_read(&cn->nat_count))
+		return c;
+	for (stage = 0; stage <= XTFW_CT_STAGE_ALL && !c; stage++)
+		if (stage != first && stage != XTFW_CT_STAGE_SRC)
+			c = xtfw_ct_lookup(cn, inner, hash, stage, dir);
+	return c;
+}
+
+/*
  * An ICMP error is RELATED to the connection of the packet it quotes, in
  * either direction, if it goes back to that packet's sender. Its own
  * direction is the opposite of the quoted packet's.
@@ -94,8 +117,7 @@ static void track_related(struct xtfw_ct_net *cn, struct xtfw_ct_pkt *p,
 	    !xtfw_ct_parse_inner(p, &inner) ||
 	    !same_addr(&inner.src, &p->tuple.dst))
 		goto invalid;
-	c = xtfw_ct_lookup(cn, &inner, xtfw_ct_hash(cn, &inner),
-			   inner_stage(p->stage), &dir);
+	c = find_inner(cn, p, &inner, &dir);
 	if (!c)
 		goto invalid;
 	if (update)
