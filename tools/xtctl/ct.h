@@ -12,7 +12,7 @@
  *
  * FILTER: [-4|-6|-f ipv4|ipv6] [-p PROTO] [-s ADDR] [-d ADDR] [--sport P]
  *         [--dport P] [--state TCP_STATE] [--mark M[/MASK]]
- *         [--status ASSURED|SEEN_REPLY[,...]] [--id ID]
+ *         [--status ASSURED|SEEN_REPLY|SNAT|DNAT[,...]] [--id ID]
  */
 #ifndef XTCTL_CT_H
 #define XTCTL_CT_H
@@ -34,6 +34,14 @@ struct ct_entry {
 	uint64_t packets[2], bytes[2];
 };
 
+/* The counters of "ct stats", indexed by XTFW_CTSTATS_A_*. */
+struct ct_stats {
+	uint64_t v[__XTFW_CTSTATS_A_MAX];
+	uint32_t have;			/* BIT(XTFW_CTSTATS_A_*) sent */
+};
+
+struct nlattr;
+
 /* xtctl ct ...: argv[0] is "ct". */
 int cli_ct(int argc, char **argv);
 
@@ -47,5 +55,13 @@ int ct_udp_state_by_name(const char *name);
 void ct_print_entry(struct sbuf *b, const struct ct_entry *e);
 /* The entries as a JSON array, newline included. */
 void ct_print_json(struct sbuf *b, const struct ct_entry *e, size_t n);
+
+/* ct_stats.c */
+/* The name of counter TYPE (XTFW_CTSTATS_A_*), NULL if none. */
+const char *ct_stat_name(unsigned int type);
+/* Take one attribute of an XTFW_A_CT_STATS nest; others are skipped. */
+void ct_stats_attr(struct ct_stats *s, const struct nlattr *a);
+/* "found=N new=N ...", the counters the kernel sent, newline included. */
+void ct_print_stats(struct sbuf *b, const struct ct_stats *s);
 
 #endif

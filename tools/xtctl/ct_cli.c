@@ -47,7 +47,7 @@ static noreturn void ct_usage(void)
 "       xtctl ct set max N | tcp_loose 0|1\n"
 "FILTER: [-4|-6|-f ipv4|ipv6] [-p PROTO] [-s ADDR] [-d ADDR] [--sport P]\n"
 "        [--dport P] [--state TCP_STATE] [--mark M[/MASK]]\n"
-"        [--status ASSURED|SEEN_REPLY[,...]] [--id ID]\n", stderr);
+"        [--status ASSURED|SEEN_REPLY|SNAT|DNAT[,...]] [--id ID]\n", stderr);
 	exit(XT_EXIT_PARAM);
 }
 
@@ -469,17 +469,13 @@ static int conf_attr(const struct nlattr *a, void *data)
 
 static int stats_attr(const struct nlattr *a, void *data)
 {
-	uint64_t *v = data;
-	int type = mnl_attr_get_type(a);
-
-	if (type >= XTFW_CTSTATS_A_FOUND && type < XTFW_CTSTATS_A_PAD)
-		v[type] = get_u64(a);
+	ct_stats_attr(data, a);
 	return MNL_CB_OK;
 }
 
 struct reply {
 	struct conf *conf;
-	uint64_t *stats;
+	struct ct_stats *stats;
 };
 
 static int reply_attr(const struct nlattr *a, void *data)
@@ -526,19 +522,11 @@ static int cmd_count(struct nl *nl, int argc, char **argv)
 
 static int cmd_stats(struct nl *nl, int argc, char **argv)
 {
-	static const char *const names[XTFW_CTSTATS_A_PAD] = {
-		[XTFW_CTSTATS_A_FOUND] = "found",
-		[XTFW_CTSTATS_A_NEW] = "new",
-		[XTFW_CTSTATS_A_INVALID] = "invalid",
-		[XTFW_CTSTATS_A_INSERT_FAILED] = "insert_failed",
-		[XTFW_CTSTATS_A_DROP] = "drop",
-		[XTFW_CTSTATS_A_EARLY_DROP] = "early_drop",
-		[XTFW_CTSTATS_A_SEARCH_RESTART] = "search_restart",
-	};
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
-	uint64_t v[XTFW_CTSTATS_A_PAD] = { 0 };
-	struct reply r = { .stats = v };
+	struct ct_stats stats = { 0 };
+	struct reply r = { .stats = &stats };
+	struct sbuf b = { 0 };
 	struct nl_error e;
 
 	(void)argv;
@@ -547,10 +535,9 @@ static int cmd_stats(struct nl *nl, int argc, char **argv)
 	nlh = nl_put_msg(nl, buf, XTFW_CMD_CT_STATS, NLM_F_ACK);
 	if (nl_exchange(nl, nlh, reply_msg, &r, &e) < 0)
 		ct_fail(&e, "stats");
-	for (int i = XTFW_CTSTATS_A_FOUND; i < XTFW_CTSTATS_A_PAD; i++)
-		printf("%s%s=%llu", i == XTFW_CTSTATS_A_FOUND ? "" : " ",
-		       names[i], (unsigned long long)v[i]);
-	putchar('\n');
+	ct_print_stats(&b, &stats);
+	fputs(sb_str(&b), stdout);
+	sb_free(&b);
 	return XT_EXIT_OK;
 }
 
