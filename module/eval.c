@@ -101,6 +101,136 @@ struct frame {
 	u32 rule;
 };
 
+/* --- the classifier's view of packets and rules ---------------------------- */
+
+static bool has_ports(u8 proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+	case IPPROTO_SCTP:
+	case IPPROTO_DCCP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void pkt_key(struct xtfw_pkt *pkt)
+{
+	const struct sk_buff *skb = pkt->skb;
+	bool v6 = pkt->family == XTFW_FAMILY_IPV6;
+	const __be16 *ports = NULL;
+	__be16 buf[2];
+
+	if (!pkt->fragment && pkt->thoff && has_ports(pkt->l4proto))
+		ports = skb_header_pointer(skb, pkt->thoff, sizeof(buf), buf);
+	if (v6)
+		xtfw_cls_pkt_set(&pkt->key, true,
+				 (const u32 *)&ipv6_hdr(skb)->saddr,
+				 (const u32 *)&ipv6_hdr(skb)->daddr,
+				 pkt->l4proto, ports,
+				 ports ? ntohs(ports[0]) : 0,
+				 ports ? ntohs(ports[1]) : 0);
+	else
+		xtfw_cls_pkt_set(&pkt->key, false,
+				 (const u32 *)&ip_hdr(skb)->saddr,
+				 (const u32 *)&ip_hdr(skb)->daddr,
+				 pkt->l4proto, ports,
+				 ports ? ntohs(ports[0]) : 0,
+				 ports ? ntohs(ports[1]) : 0);
+	pkt->key_done = true;
+}
+
+/* The length of a prefix mask of @n words, or -1 if it is not one. */
+static int prefix_len(const union xtfw_addr *mask, unsigned int n)
+{
+	unsigned int i, len = 0;
+	bool end = false;
+
+	for (i = 0; i < n; i++) {
+		u32 m = ntohl(mask->ip6[i]);
+
+		if (end && m)
+			return -1;
+		if (m & (~m >> 1))	/* a 1 after a 0, reading down */
+			return -1;
+		len += hweight32(m);
+		end = m != U32_MAX;
+	}
+	return len;
+}
+
+static void key_addr(u32 *to, u8 *len, const union xtfw_addr *a,
+		     const union xtfw_addr *mask, unsigned int n)
+{
+	int l = prefix_len(mask, n);
+	unsigned int i;
+
+	if (l <= 0)
+		return;		/* not a prefix: checked in full only */
+	for (i = 0; i < n; i++)
+		to[i] = (__force u32)(a->ip6[i] & mask->ip6[i]);
+	*len = l;
+}
+
+/**
+ * xtfw_rule_cls_key() - what a rule requires of the classified fields
+ * @r: the rule
+ * @family: of its table
+ * @k: filled in
+ *
+ * Only what the rule requires without negation, so that the key never
+ * excludes a packet the rule matches: a prefix source or destination, a
+ * protocol, a single port of a tcp, udp, udplite or sctp match.
+ */
+void xtfw_rule_cls_key(const struct xtfw_rule *r, u8 family,
+		       struct xtfw_cls_key *k)
+{
+	unsigned int n = family == XTFW_FAMILY_IPV4 ? 1 : 4, i;
+	const struct xtfw_ipmatch *ip = &r->ip;
+
+	memset(k, 0, sizeof(*k));
+	if ((ip->flags & XTFW_IPM_F_SRC) && !(ip->inv & XTFW_INV_SRC))
+		key_addr(k->src, &k->slen, &ip->src, &ip->smsk, n);
+	if ((ip->flags & XTFW_IPM_F_DST) && !(ip->inv & XTFW_INV_DST))
+		key_addr(k->dst, &k->dlen, &ip->dst, &ip->dmsk, n);
+	if ((ip->flags & XTFW_IPM_F_PROTO) && !(ip->inv & XTFW_INV_PROTO)) {
+		k->proto = ip->proto;
+		k->flags |= XTFW_CLS_K_PROTO;
+	}
+	for (i = 0; i < r->nmatches; i++) {
+		const struct xtfw_match *m = &r->matches[i];
+
+		if (m->type != XTFW_MATCH_TCP && m->type != XTFW_MATCH_UDP &&
+		    m->type != XTFW_MATCH_UDPLITE && m->type != XTFW_MATCH_SCTP)
+			continue;
+		if (!(m->inv & XTFW_MINV_SPORT) &&
+		    m->u.l4.sport.min == m->u.l4.sport.max) {
+			k->sport = m->u.l4.sport.min;
+			k->flags |= XTFW_CLS_K_SPORT;
+		}
+		if (!(m->inv & XTFW_MINV_DPORT) &&
+		    m->u.l4.dport.min == m->u.l4.dport.max) {
+			k->dport = m->u.l4.dport.min;
+			k->flags |= XTFW_CLS_K_DPORT;
+		}
+		break;
+	}
+}
+
+/* The next rule of @c from @i on that may match: all of them, or fewer. */
+static u32 next_candidate(const struct xtfw_chain *c, struct xtfw_pkt *pkt,
+			  u32 i)
+{
+	if (!c->cls || i >= c->nrules)
+		return i;
+	if (!pkt->key_done)
+		pkt_key(pkt);
+	return xtfw_cls_next(c->cls, &pkt->key, i);
+}
+
 unsigned int xtfw_table_eval(const struct xtfw_table *t, struct xtfw_pkt *pkt)
 {
 	struct frame stack[XTFW_MAX_JUMP_DEPTH];
@@ -113,7 +243,7 @@ unsigned int xtfw_table_eval(const struct xtfw_table *t, struct xtfw_pkt *pkt)
 	base = t->chains[ci];
 	c = base;
 next_rule:
-	for (; i < c->nrules; i++) {
+	for (; (i = next_candidate(c, pkt, i)) < c->nrules; i++) {
 		const struct xtfw_rule *r = c->rules[i];
 
 		if (!rule_match(r, pkt))

@@ -70,6 +70,7 @@ static unsigned int xtfw_hook(void *priv, struct sk_buff *skb,
 	pkt.table = table;
 	pkt.ct = NULL;
 	pkt.ct_done = false;
+	pkt.key_done = false;
 	if (family == XTFW_FAMILY_IPV4)
 		pkt_init_ipv4(&pkt);
 	else

@@ -9,6 +9,7 @@
  * mix; the tables the new one replaced are freed after a grace period.
  */
 #include <linux/jhash.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -104,6 +105,7 @@ static void chain_destroy(struct xtfw_chain *c)
 	for (i = 0; i < c->nrules; i++)
 		xtfw_rule_destroy(c->rules[i]);
 	kvfree(c->rules);
+	xtfw_cls_free(c->cls);
 	if (!c->ctr_moved)
 		free_percpu(c->policy_ctr);
 	kfree(c);
@@ -155,6 +157,47 @@ void xtfw_table_destroy(struct xtfw_table *t)
 	kvfree(t->chains);
 	kvfree(t->index);
 	kfree(t);
+}
+
+/*
+ * Compile each chain long enough to gain from it into a classifier (see
+ * classify.c); shorter chains are walked.
+ */
+static int build_classifiers(struct xtfw_table *t, struct xtfw_parse_ctx *ctx)
+{
+	struct xtfw_cls_key *keys;
+	u32 i, j, max = 0;
+
+	for (i = 0; i < t->nchains; i++)
+		max = max(max, t->chains[i]->nrules);
+	if (max < XTFW_CLS_MIN_RULES)
+		return 0;
+	keys = kvmalloc_array(max, sizeof(*keys), GFP_KERNEL_ACCOUNT);
+	if (!keys)
+		return -ENOMEM;
+	for (i = 0; i < t->nchains; i++) {
+		struct xtfw_chain *c = t->chains[i];
+
+		xtfw_cls_free(c->cls);
+		c->cls = NULL;
+		if (c->nrules < XTFW_CLS_MIN_RULES)
+			continue;
+		for (j = 0; j < c->nrules; j++)
+			xtfw_rule_cls_key(c->rules[j], t->family, &keys[j]);
+		c->cls = xtfw_cls_build(keys, c->nrules,
+					t->family == XTFW_FAMILY_IPV6,
+					get_random_u32());
+		if (!c->cls) {
+			kvfree(keys);
+			ctx->chain = c->name;
+			NL_SET_ERR_MSG(ctx->extack,
+				       "out of memory compiling a chain");
+			return -ENOMEM;
+		}
+		cond_resched();
+	}
+	kvfree(keys);
+	return 0;
 }
 
 /* A new table holds its built-in chains, policy ACCEPT, in hook order. */
@@ -401,6 +444,8 @@ static int table_validate(struct xtfw_table *t, struct xtfw_parse_ctx *ctx)
 		ret = check_graph(t, ctx);
 	if (!ret)
 		ret = check_hooks(t, ctx);
+	if (!ret)
+		ret = build_classifiers(t, ctx);
 	ctx->chain = NULL;
 	ctx->rulenum = 0;
 	return ret;

@@ -23,6 +23,7 @@
 #include <uapi/linux/xtfw.h>
 
 #include "compat.h"
+#include "classify.h"
 
 #define XTFW_NUMHOOKS		NF_INET_NUMHOOKS
 #define XTFW_ERRMSG_LEN		256
@@ -61,6 +62,8 @@ struct xtfw_pkt {
 	u32 ctstate;		/* XTFW_CTSTATE_* */
 	u8 ctdir;		/* direction of the packet in ct */
 	bool ct_done;		/* the hook sets it false */
+	bool key_done;		/* key is filled (the hook sets it false) */
+	struct xtfw_cls_pkt key;	/* for the chain classifiers */
 };
 
 /* The iptables rule header: addresses, interfaces, protocol, fragments. */
@@ -278,6 +281,7 @@ struct xtfw_chain {
 	struct xtfw_counters __percpu *policy_ctr;
 	u32 nrules, cap;
 	struct xtfw_rule **rules;
+	struct xtfw_cls *cls;		/* NULL: walk the rules */
 };
 
 struct xtfw_table {
@@ -360,6 +364,8 @@ int xtfw_hooks_sync(struct xtfw_net *xn, const struct xtfw_ruleset *want,
 void xtfw_hooks_unregister_all(struct xtfw_net *xn);
 
 /* eval.c */
+void xtfw_rule_cls_key(const struct xtfw_rule *r, u8 family,
+		       struct xtfw_cls_key *k);
 unsigned int xtfw_table_eval(const struct xtfw_table *table,
 			     struct xtfw_pkt *pkt);
 

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Differential test of the chain classifier (module/classify.c): on many
+ * random rulesets and packets, the first rule found by asking the
+ * classifier for candidates and checking each in full must be the first
+ * rule a linear walk finds, from any starting rule. Rulesets are drawn
+ * from small pools of addresses, prefixes and ports so that packets match
+ * often, and sometimes have more tuples than the classifier keeps groups
+ * for (the catch-all group).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cls_ref.h"
+
+static unsigned long long rng_state = 88172645463325252ULL;
+
+static u32 rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (u32)rng_state;
+}
+
+static u32 pick(u32 n)
+{
+	return n ? rnd() % n : 0;
+}
+
+/* The pools: a few networks, hosts in them, a few ports and protocols. */
+static const u8 protos[] = { 6, 17, 1, 132 };
+static const u16 ports[] = { 22, 53, 80, 443, 8080, 5000 };
+
+static void rand_addr(u32 *a, bool v6)
+{
+	unsigned int n = v6 ? 4 : 1, i;
+
+	for (i = 0; i < n; i++)
+		a[i] = 0;
+	a[0] = htonl(0x0a000000 | pick(4) << 16 | pick(3) << 8 | pick(6));
+	if (v6)
+		a[3] = htonl(pick(3));
+}
+
+static void rand_key(struct xtfw_cls_key *k, bool v6, bool wild_tuples)
+{
+	static const u8 lens4[] = { 0, 8, 16, 24, 32 };
+	static const u8 lens6[] = { 0, 8, 16, 24, 32, 64, 128 };
+	const u8 *lens = v6 ? lens6 : lens4;
+	unsigned int nl = v6 ? sizeof(lens6) : sizeof(lens4);
+
+	memset(k, 0, sizeof(*k));
+	rand_addr(k->src, v6);
+	rand_addr(k->dst, v6);
+	k->slen = wild_tuples ? pick(v6 ? 129 : 33) : lens[pick(nl)];
+	k->dlen = wild_tuples ? pick(v6 ? 129 : 33) : lens[pick(nl)];
+	if (pick(3)) {
+		k->flags |= XTFW_CLS_K_PROTO;
+		k->proto = protos[pick(sizeof(protos))];
+		if (k->proto != 1 && pick(2)) {
+			k->flags |= XTFW_CLS_K_DPORT;
+			k->dport = ports[pick(6)];
+		}
+		if (k->proto != 1 && !pick(4)) {
+			k->flags |= XTFW_CLS_K_SPORT;
+			k->sport = ports[pick(6)];
+		}
+	}
+}
+
+static void rand_pkt(struct ref_pkt *p, bool v6)
+{
+	memset(p, 0, sizeof(*p));
+	rand_addr(p->src, v6);
+	rand_addr(p->dst, v6);
+	p->proto = protos[pick(sizeof(protos))];
+	p->ports = p->proto != 1 && pick(8);
+	if (p->ports) {
+		p->sport = pick(2) ? ports[pick(6)] : pick(65536);
+		p->dport = pick(2) ? ports[pick(6)] : pick(65536);
+	}
+}
+
+/* The residual: a deterministic coin per rule and packet. */
+static bool residual(u32 rule, const struct ref_pkt *p, u32 salt)
+{
+	u32 h = rule * 2654435761U ^ p->src[0] ^ p->dst[0] * 31 ^
+		p->dport * 131 ^ salt;
+
+	h ^= h >> 15;
+	h *= 0x2c1b3c6dU;
+	h ^= h >> 12;
+	return h % 4 != 0;
+}
+
+static u32 linear(const struct xtfw_cls_key *keys, u32 n,
+		  const struct ref_pkt *p, bool v6, u32 from, u32 salt)
+{
+	u32 i;
+
+	for (i = from; i < n; i++)
+		if (ref_key_match(&keys[i], p, v6) && residual(i, p, salt))
+			return i;
+	return n;
+}
+
+static u32 classified(const struct xtfw_cls *cls,
+		      const struct xtfw_cls_key *keys, u32 n,
+		      const struct ref_pkt *p, bool v6, u32 from, u32 salt)
+{
+	struct xtfw_cls_pkt pk;
+	u32 i = from;
+
+	ref_to_cls(p, v6, &pk);
+	for (;;) {
+		i = xtfw_cls_next(cls, &pk, i);
+		if (i > n) {
+			fprintf(stderr, "classifier returned %u of %u\n", i, n);
+			exit(1);
+		}
+		if (i == n || (ref_key_match(&keys[i], p, v6) &&
+			       residual(i, p, salt)))
+			return i;
+		i++;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int rounds = argc > 1 ? atoi(argv[1]) : 400, r, q;
+	unsigned long long checks = 0, hits = 0;
+
+	for (r = 0; r < rounds; r++) {
+		bool v6 = r & 1, wild = r % 5 == 4;
+		u32 n = r % 7 == 0 ? pick(20) : pick(3000), i;
+		struct xtfw_cls_key *keys = calloc(n ? n : 1, sizeof(*keys));
+		struct xtfw_cls *cls;
+
+		for (i = 0; i < n; i++)
+			rand_key(&keys[i], v6, wild);
+		cls = xtfw_cls_build(keys, n, v6, rnd());
+		if (!cls) {
+			fprintf(stderr, "build failed\n");
+			return 1;
+		}
+		for (q = 0; q < 300; q++) {
+			struct ref_pkt p;
+			u32 from = pick(4) ? 0 : pick(n + 1), a, b;
+
+			rand_pkt(&p, v6);
+			/* half the packets are built to hit some rule */
+			if (n && pick(2)) {
+				const struct xtfw_cls_key *k = &keys[pick(n)];
+
+				memcpy(p.src, k->src, sizeof(p.src));
+				memcpy(p.dst, k->dst, sizeof(p.dst));
+				if (k->flags & XTFW_CLS_K_PROTO)
+					p.proto = k->proto;
+				if (k->flags & (XTFW_CLS_K_SPORT | XTFW_CLS_K_DPORT))
+					p.ports = true;
+				if (k->flags & XTFW_CLS_K_SPORT)
+					p.sport = k->sport;
+				if (k->flags & XTFW_CLS_K_DPORT)
+					p.dport = k->dport;
+			}
+			a = linear(keys, n, &p, v6, from, r);
+			b = classified(cls, keys, n, &p, v6, from, r);
+			checks++;
+			hits += a < n;
+			if (a != b) {
+				fprintf(stderr,
+					"round %u query %u: linear %u, classifier %u (n %u, v6 %d, from %u, groups %u)\n",
+					r, q, a, b, n, v6, from,
+					xtfw_cls_ngroups(cls));
+				return 1;
+			}
+		}
+		xtfw_cls_free(cls);
+		free(keys);
+	}
+	printf("cls_test: %llu queries over %u rulesets agree with a linear walk (%llu matched a rule)\n",
+	       checks, rounds, hits);
+	return 0;
+}
