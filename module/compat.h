@@ -20,4 +20,18 @@
 #define xtfw_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
 #endif
 
+/*
+ * The packet-trace bit iptables' TRACE and nftables share; present when
+ * either is configured, as in Debian's kernels.
+ */
+#if IS_ENABLED(CONFIG_NETFILTER_XT_TARGET_TRACE) || IS_ENABLED(CONFIG_NF_TABLES)
+#define xtfw_skb_trace(skb)		((skb)->nf_trace)
+#define xtfw_skb_set_trace(skb)		((skb)->nf_trace = 1)
+#define XTFW_HAVE_TRACE			1
+#else
+#define xtfw_skb_trace(skb)		(0)
+#define xtfw_skb_set_trace(skb)		do { } while (0)
+#define XTFW_HAVE_TRACE			0
+#endif
+
 #endif /* _XTFW_COMPAT_H */

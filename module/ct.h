@@ -456,6 +456,7 @@ bool xtfw_ct_has_conn(const struct xtfw_pkt *pkt);
 bool xtfw_ct_notrack(const struct xtfw_pkt *pkt);
 
 /* ct_netlink.c: the conntrack commands, for netlink.c's family. */
+void xtfw_ct_event(const struct xtfw_conn *c, u8 event);
 extern struct genl_family xtfw_genl_family;
 int xtfw_ct_nl_dump_start(struct netlink_callback *cb);
 int xtfw_ct_nl_dump(struct sk_buff *skb, struct netlink_callback *cb);

@@ -728,6 +728,8 @@ bool xtfw_ct_kill(struct xtfw_conn *c)
 		hlist_nulls_del_rcu(&m->th.node);
 	lockset_unlock(cn, &ls);
 	xtfw_ct_pending_done(c);
+	if (xtfw_ct_confirmed(c))
+		xtfw_ct_event(c, XTFW_CT_EVENT_DESTROY);
 	xtfw_ct_put(c);		/* the table's reference */
 	return true;
 }
@@ -757,6 +759,7 @@ void xtfw_ct_confirm(struct xtfw_conn *c)
 	proto = xtfw_ct_proto_find(c->th[0].tuple.proto);
 	WRITE_ONCE(c->timeout, (u32)jiffies + proto->timeout(c->cn, c));
 	set_bit(XTFW_CT_B_CONFIRMED, &c->status);
+	xtfw_ct_event(c, XTFW_CT_EVENT_NEW);
 	if (!test_bit(XTFW_CT_B_KILL, &c->status))
 		xtfw_ct_pending_done(c);
 }

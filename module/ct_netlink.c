@@ -261,6 +261,36 @@ static int put_conn(struct sk_buff *skb, const struct xtfw_conn *c)
 	return 0;
 }
 
+/**
+ * xtfw_ct_event() - tell the "ct" multicast group about an entry
+ * @c: the entry, confirmed; the caller holds a reference
+ * @event: enum xtfw_ct_event
+ *
+ * Like conntrack -E: nothing is built unless someone listens; a listener
+ * that cannot keep up loses events (ENOBUFS on its socket).
+ */
+void xtfw_ct_event(const struct xtfw_conn *c, u8 event)
+{
+	struct net *net = c->cn->xn->net;
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&xtfw_genl_family, net, XTFW_MCGRP_CT_ID))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &xtfw_genl_family, 0, XTFW_CMD_CT_EVENT);
+	if (!hdr || nla_put_u8(msg, XTFW_A_CT_EVENT, event) ||
+	    put_conn(msg, c)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&xtfw_genl_family, net, msg, 0,
+				XTFW_MCGRP_CT_ID, GFP_ATOMIC);
+}
+
 static struct xtfw_ct_net *ct_of(struct genl_info *info)
 {
 	return xtfw_ct_net_get(xtfw_pernet(genl_info_net(info)));

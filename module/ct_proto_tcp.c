@@ -113,13 +113,17 @@ static int tcp_packet(struct xtfw_ct_net *cn, struct xtfw_conn *c,
 	struct tcp_seg_buf b;
 	struct xtfw_tcp_cfg cfg;
 	struct xtfw_tcp_res res;
+	bool changed;
+	u8 old;
 
 	if (!read_segment(p, &b))
 		return XTFW_CT_V_INVALID;
 	tcp_cfg(cn, &cfg);
 	spin_lock_bh(&c->lock);
+	old = c->proto.tcp.state;
 	xtfw_tcp_sm_packet(&c->proto.tcp, &b.seg, dir, conn_facts(c), &cfg,
 			   &res);
+	changed = c->proto.tcp.state != old;
 	spin_unlock_bh(&c->lock);
 
 	switch (res.verdict) {
@@ -132,8 +136,10 @@ static int tcp_packet(struct xtfw_ct_net *cn, struct xtfw_conn *c,
 	case XTFW_TCP_V_REOPEN:
 		return XTFW_CT_V_REOPEN;
 	}
-	if (res.assured)
-		set_bit(XTFW_CT_B_ASSURED, &c->status);
+	if (res.assured && !test_and_set_bit(XTFW_CT_B_ASSURED, &c->status))
+		changed = true;
+	if (changed && xtfw_ct_confirmed(c))
+		xtfw_ct_event(c, XTFW_CT_EVENT_UPDATE);
 	if (res.refresh)
 		xtfw_ct_refresh(c, res.timeout);
 	if (res.kill)

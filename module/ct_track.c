@@ -156,8 +156,10 @@ static int track_found(struct xtfw_ct_net *cn, struct xtfw_ct_pkt *p,
 	res_conn(res, c, dir, xtfw_ct_state_of(c, dir));
 	/* SEEN_REPLY after the state: the first reply is ESTABLISHED anyway */
 	if (update && dir == XTFW_CT_DIR_REPLY &&
-	    !test_bit(XTFW_CT_B_SEEN_REPLY, &c->status))
-		set_bit(XTFW_CT_B_SEEN_REPLY, &c->status);
+	    !test_bit(XTFW_CT_B_SEEN_REPLY, &c->status) &&
+	    !test_and_set_bit(XTFW_CT_B_SEEN_REPLY, &c->status) &&
+	    xtfw_ct_confirmed(c))
+		xtfw_ct_event(c, XTFW_CT_EVENT_UPDATE);
 	return verdict;
 }
 

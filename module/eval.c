@@ -231,6 +231,15 @@ static u32 next_candidate(const struct xtfw_chain *c, struct xtfw_pkt *pkt,
 	return xtfw_cls_next(c->cls, &pkt->key, i);
 }
 
+/* The verdict of a rule's target; XTFW_CONTINUE: on to the next rule. */
+static int traced(const struct xtfw_pkt *pkt, const struct xtfw_chain *c,
+		  u32 i, int verdict)
+{
+	if (xtfw_traced(pkt->skb))
+		xtfw_trace_event(pkt, c, i + 1, XTFW_TRACE_RULE, verdict);
+	return verdict;
+}
+
 unsigned int xtfw_table_eval(const struct xtfw_table *t, struct xtfw_pkt *pkt)
 {
 	struct frame stack[XTFW_MAX_JUMP_DEPTH];
@@ -251,12 +260,14 @@ next_rule:
 		count(r->ctr, pkt->skb);
 		switch (r->target.type) {
 		case XTFW_TARGET_NONE:
+			traced(pkt, c, i, XTFW_CONTINUE);
 			continue;
 		case XTFW_TARGET_ACCEPT:
-			return NF_ACCEPT;
+			return traced(pkt, c, i, NF_ACCEPT);
 		case XTFW_TARGET_DROP:
-			return NF_DROP;
+			return traced(pkt, c, i, NF_DROP);
 		case XTFW_TARGET_RETURN:
+			traced(pkt, c, i, XTFW_CONTINUE);
 			goto chain_end;
 		case XTFW_TARGET_JUMP:
 			if (WARN_ON_ONCE(sp >= ARRAY_SIZE(stack)))
@@ -266,16 +277,21 @@ next_rule:
 			sp++;
 			fallthrough;
 		case XTFW_TARGET_GOTO:
+			traced(pkt, c, i, XTFW_CONTINUE);
 			ci = r->target.u.jump.chain;
 			c = t->chains[ci];
 			i = 0;
 			goto next_rule;
 		default:
 			verdict = xtfw_target_eval(&r->target, pkt);
+			traced(pkt, c, i, verdict);
 			if (verdict != XTFW_CONTINUE)
 				return verdict;
 		}
 	}
+	/* fell off the end of a user chain */
+	if (c != base && xtfw_traced(pkt->skb))
+		xtfw_trace_event(pkt, c, 0, XTFW_TRACE_RETURN, XTFW_CONTINUE);
 chain_end:
 	if (sp) {
 		sp--;
@@ -285,5 +301,7 @@ chain_end:
 		goto next_rule;
 	}
 	count(base->policy_ctr, pkt->skb);
+	if (xtfw_traced(pkt->skb))
+		xtfw_trace_event(pkt, base, 0, XTFW_TRACE_POLICY, base->policy);
 	return base->policy;
 }

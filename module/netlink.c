@@ -548,6 +548,8 @@ struct genl_family xtfw_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = xtfw_genl_ops,
 	.n_ops = ARRAY_SIZE(xtfw_genl_ops),
+	.mcgrps = xtfw_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(xtfw_mcgrps),
 	.resv_start_op = XTFW_CMD_MAX + 1,
 };
 

@@ -71,6 +71,7 @@ static const struct target_desc descs[__XTFW_TARGET_TYPE_MAX] = {
 		HOOK(PRE_ROUTING) | HOOK(LOCAL_OUT), parse_nat },
 	[XTFW_TARGET_NETMAP] = { "NETMAP", NAT_ATTRS, -1, XTFW_TABLE_NAT, 0,
 		parse_nat },
+	[XTFW_TARGET_TRACE] = { "TRACE", 0, -1, XTFW_TABLE_RAW },
 };
 
 static const char * const attr_names[XTFW_TARGET_A_MAX + 1] = {
@@ -454,6 +455,9 @@ int xtfw_target_eval(const struct xtfw_target *t, struct xtfw_pkt *pkt)
 	case XTFW_TARGET_REDIRECT:
 	case XTFW_TARGET_NETMAP:
 		return xtfw_nat_target(t, pkt);
+	case XTFW_TARGET_TRACE:
+		xtfw_skb_set_trace(pkt->skb);
+		return XTFW_CONTINUE;
 	default:
 		return XTFW_CONTINUE;
 	}

@@ -314,6 +314,11 @@ struct xtfw_net {
 	bool exiting;
 	struct xtfw_recent_net *recent;	/* match.c */
 	struct xtfw_ct_net *ct;		/* ct_*.c, created on first use */
+	struct {			/* trace.c: events of this second */
+		u32 second;
+		atomic_t sent;
+		atomic_t lost;
+	} trace;
 };
 
 extern unsigned int xtfw_net_id;
@@ -322,6 +327,19 @@ extern struct workqueue_struct *xtfw_wq;	/* frees old rulesets */
 static inline struct xtfw_net *xtfw_pernet(const struct net *net)
 {
 	return net_generic(net, xtfw_net_id);
+}
+
+/* trace.c: TRACE events and the multicast groups. */
+enum xtfw_mcgrp { XTFW_MCGRP_TRACE_ID, XTFW_MCGRP_CT_ID };
+extern const struct genl_multicast_group xtfw_mcgrps[2];
+extern struct genl_family xtfw_genl_family;
+void xtfw_trace_event(const struct xtfw_pkt *pkt,
+		      const struct xtfw_chain *c, u32 rulenum, u8 type,
+		      int verdict);
+
+static inline bool xtfw_traced(const struct sk_buff *skb)
+{
+	return unlikely(xtfw_skb_trace(skb));
 }
 
 /* policy.c: the netlink attribute policies, shared by parsers. */

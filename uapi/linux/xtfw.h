@@ -126,6 +126,8 @@ enum xtfw_cmd {
 	XTFW_CMD_CT_GETCONF,
 	XTFW_CMD_CT_SETCONF,
 	XTFW_CMD_CT_STATS,
+	XTFW_CMD_TRACE,		/* multicast "trace": XTFW_A_TRACE */
+	XTFW_CMD_CT_EVENT,	/* multicast "ct": XTFW_A_CT_EVENT XTFW_A_CT */
 	__XTFW_CMD_MAX
 };
 
@@ -149,6 +151,8 @@ enum xtfw_attr {
 	XTFW_A_CT_CONF,		/* nest, enum xtfw_ctconf_attr */
 	XTFW_A_CT_STATS,	/* nest, enum xtfw_ctstats_attr */
 	XTFW_A_PAD,
+	XTFW_A_TRACE,		/* nest, enum xtfw_trace_attr (events) */
+	XTFW_A_CT_EVENT,	/* u8, enum xtfw_ct_event (events) */
 	__XTFW_A_MAX
 };
 
@@ -455,6 +459,7 @@ enum xtfw_target_type {
 	XTFW_TARGET_MASQUERADE,	/* [NAT_RANGE ports only]; nat POSTROUTING */
 	XTFW_TARGET_REDIRECT,	/* [NAT_RANGE ports only]; nat PREROUTING/OUTPUT */
 	XTFW_TARGET_NETMAP,	/* NAT_RANGE (prefix as min/max); nat */
+	XTFW_TARGET_TRACE,	/* raw only: trace the packet from here on */
 	__XTFW_TARGET_TYPE_MAX
 };
 
@@ -687,5 +692,64 @@ enum xtfw_ctstats_attr {
 };
 
 #define XTFW_CTSTATS_A_MAX (__XTFW_CTSTATS_A_MAX - 1)
+
+/*
+ * Events, sent to multicast groups of the family (resolve their ids with
+ * the generic netlink controller; each namespace sees its own):
+ *
+ *   "trace"  XTFW_CMD_TRACE: one message per step of a packet that a TRACE
+ *            rule (raw table) selected: every rule it matches (TYPE RULE),
+ *            the end of a user chain it falls off (RETURN), the policy of
+ *            a built-in chain (POLICY), as iptables' TRACE logs them. The
+ *            kernel sends at most XTFW_TRACE_RATE events a second per
+ *            namespace; LOST counts the ones it did not send since the
+ *            last message.
+ *   "ct"     XTFW_CMD_CT_EVENT: a connection confirmed (NEW), its TCP
+ *            state or status changed (UPDATE), deleted (DESTROY), with
+ *            XTFW_A_CT as in XTFW_CMD_CT_GET.
+ *
+ * Listening needs CAP_NET_ADMIN in the namespace's user namespace.
+ */
+#define XTFW_MCGRP_TRACE	"trace"
+#define XTFW_MCGRP_CT		"ct"
+
+#define XTFW_TRACE_RATE		1000
+
+enum xtfw_trace_type {
+	XTFW_TRACE_RULE,	/* RULENUM matched; VERDICT if it ended there */
+	XTFW_TRACE_RETURN,	/* fell off the end of (or RETURNed from) CHAIN */
+	XTFW_TRACE_POLICY,	/* the policy VERDICT of built-in CHAIN */
+};
+
+enum xtfw_trace_attr {
+	XTFW_TRACE_A_UNSPEC,
+	XTFW_TRACE_A_ID,	/* u32, the same for every event of a packet */
+	XTFW_TRACE_A_TYPE,	/* u8, enum xtfw_trace_type */
+	XTFW_TRACE_A_FAMILY,	/* u8 */
+	XTFW_TRACE_A_TABLE,	/* u8 */
+	XTFW_TRACE_A_HOOK,	/* u8, NF_INET_* */
+	XTFW_TRACE_A_CHAIN,	/* string */
+	XTFW_TRACE_A_RULENUM,	/* u32, 1-based */
+	XTFW_TRACE_A_VERDICT,	/* u32, NF_ACCEPT / NF_DROP ... */
+	XTFW_TRACE_A_IIF,	/* string */
+	XTFW_TRACE_A_OIF,	/* string */
+	XTFW_TRACE_A_SRC,	/* binary, union xtfw_addr */
+	XTFW_TRACE_A_DST,	/* binary, union xtfw_addr */
+	XTFW_TRACE_A_PROTO,	/* u8 */
+	XTFW_TRACE_A_SPORT,	/* u16, host order, when the protocol has ports */
+	XTFW_TRACE_A_DPORT,	/* u16 */
+	XTFW_TRACE_A_LEN,	/* u32, bytes */
+	XTFW_TRACE_A_MARK,	/* u32 */
+	XTFW_TRACE_A_LOST,	/* u32 */
+	__XTFW_TRACE_A_MAX
+};
+
+#define XTFW_TRACE_A_MAX (__XTFW_TRACE_A_MAX - 1)
+
+enum xtfw_ct_event {
+	XTFW_CT_EVENT_NEW,
+	XTFW_CT_EVENT_UPDATE,
+	XTFW_CT_EVENT_DESTROY,
+};
 
 #endif /* _UAPI_LINUX_XTFW_H */
