@@ -45,6 +45,14 @@ struct nlattr;
 /* xtctl ct ...: argv[0] is "ct". */
 int cli_ct(int argc, char **argv);
 
+/* An XTFW_A_CT nest, as dumps and events carry it. */
+void ct_parse_entry(const struct nlattr *nest, struct ct_entry *e);
+
+/* monitor.c: one event as a line (newline included). */
+void monitor_format_trace(struct sbuf *b, const struct nlattr *nest);
+void monitor_format_ct(struct sbuf *b, uint8_t event,
+		       const struct nlattr *ct);
+
 /* ct_print.c */
 const char *ct_tcp_state_name(uint8_t state);
 /* A TCP state or timeout name (case-insensitive), -1 if unknown. */

@@ -298,6 +298,12 @@ static int entry_attr(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+void ct_parse_entry(const struct nlattr *nest, struct ct_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	mnl_attr_parse_nested(nest, entry_attr, e);
+}
+
 static int list_attr(const struct nlattr *a, void *data)
 {
 	struct entries *es = data;

@@ -19,7 +19,7 @@ static const struct mt_ext *const matches[] = {
 static const struct tg_ext *const targets[] = {
 	&tg_accept, &tg_drop, &tg_return, &tg_reject, &tg_log, &tg_mark,
 	&tg_connmark, &tg_notrack, &tg_ct, &tg_ttl, &tg_hl, &tg_snat,
-	&tg_dnat, &tg_masquerade, &tg_redirect, &tg_netmap,
+	&tg_dnat, &tg_masquerade, &tg_redirect, &tg_netmap, &tg_trace,
 };
 
 /* "-m icmp6" is how ip6tables names the ICMPv6 match. */

@@ -91,6 +91,7 @@ extern const struct mt_ext mt_iprange, mt_addrtype;
 extern const struct mt_ext mt_recent;
 extern const struct mt_ext mt_rt, mt_frag;
 extern const struct tg_ext tg_accept, tg_drop, tg_return, tg_reject, tg_log;
+extern const struct tg_ext tg_trace;
 extern const struct tg_ext tg_mark, tg_connmark, tg_notrack, tg_ct, tg_ttl,
 	tg_hl;
 extern const struct tg_ext tg_snat, tg_dnat, tg_masquerade, tg_redirect,

@@ -24,6 +24,9 @@ void cli_usage(void)
 "       xtctl [-4|-6] [-t table] -P chain ACCEPT|DROP\n"
 "       xtctl save [-c] [-t table] [-4|-6] [--json]\n"
 "       xtctl restore [-c] [--test] [--noflush] [-4|-6] [file]\n"
+"       xtctl ct list|count|stats|flush|delete|get|set ...\n"
+"       xtctl monitor trace|ct [-4|-6] [--count N] [--timeout SECONDS]\n"
+"       xtctl trace add|del [-4|-6] [rule-matches]\n"
 "\n"
 "Rule options, matches (-m) and targets (-j) are those of iptables; see\n"
 "tools/xtctl/README.md for the supported set.\n", XTCTL_VERSION);
@@ -37,6 +40,10 @@ int main(int argc, char **argv)
 		return cli_restore(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "ct") == 0)
 		return cli_ct(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "monitor") == 0)
+		return cli_monitor(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "trace") == 0)
+		return cli_trace(argc - 1, argv + 1);
 	if (argc < 2) {
 		fputs("xtctl: no command specified\nTry `xtctl -h' for more information.\n",
 		      stderr);

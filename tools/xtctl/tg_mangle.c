@@ -357,3 +357,9 @@ const struct tg_ext tg_ct = {
 	.opts = ct_opts, .parse = ct_parse, .final = ct_final,
 	.print = notrack_print, .save = notrack_save,
 };
+
+/* ---- TRACE ---- */
+
+const struct tg_ext tg_trace = {
+	.name = "TRACE", .type = XTFW_TARGET_TRACE, .families = FAM_ALL,
+};
