@@ -5,6 +5,7 @@
  * under xn->txn_mutex. The first error poisons it: its tables are freed at
  * once, later messages are ignored, and COMMIT reports the first error.
  */
+#include <linux/mm.h>
 #include <linux/slab.h>
 
 #include "xtfw.h"
@@ -130,6 +131,19 @@ static void counters_set(struct xtfw_counters __percpu *pcpu,
 	*per_cpu_ptr(pcpu, 0) = *val;
 }
 
+/*
+ * Rules one transaction may hold: a rule with its counters and encoding
+ * takes about 1 KiB, so at most a quarter of memory (and never more than
+ * XTFW_MAX_RULES_PER_TXN): a huge restore fails cleanly instead of
+ * driving the machine out of memory.
+ */
+static u32 max_rules(void)
+{
+	u64 by_memory = ((u64)totalram_pages() << PAGE_SHIFT) >> 12;
+
+	return clamp_t(u64, by_memory, 10000, XTFW_MAX_RULES_PER_TXN);
+}
+
 static int table_of(struct xtfw_txn *txn, struct xtfw_parse_ctx *ctx,
 		    struct xtfw_table **t)
 {
@@ -189,10 +203,10 @@ int xtfw_txn_newrule(struct net *net, struct xtfw_txn *txn,
 	c = xtfw_table_find_chain(t, ctx->chain, NULL);
 	if (!c)
 		return xtfw_parse_error(ctx, NULL, "no such chain");
-	if (txn->nrules >= XTFW_MAX_RULES_PER_TXN)
+	if (txn->nrules >= max_rules())
 		return xtfw_parse_error(ctx, NULL,
-					"more than %d rules in one transaction",
-					XTFW_MAX_RULES_PER_TXN);
+					"more than %u rules in one transaction (the limit for this machine's memory)",
+					max_rules());
 	ctx->rulenum = c->nrules + 1;
 	ctx->hook_mask = c->hook >= 0 ? BIT(c->hook) : 0;
 	rule = xtfw_rule_create(net, spec, ctx);
