@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* xtctl: iptables-compatible control of the xtfw firewall. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,8 +33,34 @@ void cli_usage(void)
 "tools/xtctl/README.md for the supported set.\n", XTCTL_VERSION);
 }
 
+static bool is_subcommand(const char *s)
+{
+	static const char *const subs[] = {
+		"save", "restore", "ct", "monitor", "trace",
+	};
+
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+		if (!strcmp(s, subs[i]))
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
+	/* "xtctl -6 restore FILE" is "xtctl restore -6 FILE" */
+	if (argc > 2 && (!strcmp(argv[1], "-4") || !strcmp(argv[1], "-6")) &&
+	    is_subcommand(argv[2])) {
+		char *fam = argv[1];
+
+		argv[1] = argv[2];
+		argv[2] = fam;
+		/* trace add|del, monitor trace|ct: after their verb */
+		if (argc > 3 && (!strcmp(argv[1], "trace") ||
+				 !strcmp(argv[1], "monitor"))) {
+			argv[2] = argv[3];
+			argv[3] = fam;
+		}
+	}
 	if (argc > 1 && strcmp(argv[1], "save") == 0)
 		return cli_save(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "restore") == 0)
