@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "confirm.h"
 #include "kernel.h"
 #include "names.h"
 #include "parse_util.h"
@@ -112,7 +113,18 @@ struct restore_args {
 	struct restore_opts o;
 	bool test;
 	const char *file;
+	unsigned int confirm;	/* --confirm SECONDS, 0: none */
 };
+
+static unsigned int confirm_seconds(const char *s)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (*s < '0' || *s > '9' || *end || v < 1 || v > 86400)
+		perr("--confirm takes 1 to 86400 seconds, not \"%s\"", s);
+	return v;
+}
 
 static void parse_restore_args(struct restore_args *a, int argc, char **argv)
 {
@@ -130,6 +142,8 @@ static void parse_restore_args(struct restore_args *a, int argc, char **argv)
 			a->o.family = XTFW_FAMILY_IPV4;
 		else if (!strcmp(s, "-6") || !strcmp(s, "--ipv6"))
 			a->o.family = XTFW_FAMILY_IPV6;
+		else if (!strcmp(s, "--confirm") && i + 1 < argc)
+			a->confirm = confirm_seconds(argv[++i]);
 		else if (!strcmp(s, "-v") || !strcmp(s, "--verbose") ||
 			 !strcmp(s, "-w") || !strcmp(s, "--wait"))
 			continue;
@@ -199,10 +213,19 @@ static void restore_body(int argc, char **argv)
 		ruleset_free(&rs);
 	}
 	nl_open(&nl);
+	if (a.confirm && a.test)
+		perr("--confirm and --test do not go together");
+	if (a.confirm) {
+		confirm_check_free(a.o.family);
+		kernel_read(&nl, &rs, a.o.family, -1);
+	}
 	for (int i = 0; i < KERNEL_MAX_RETRIES; i++) {
 		if (restore_once(&nl, &a, buf, len) != -EAGAIN) {
 			free(buf);
 			nl_close(&nl);
+			if (a.confirm)
+				confirm_arm(&rs, a.o.family, a.confirm);
+			ruleset_free(&rs);
 			return;
 		}
 		kernel_backoff(i);

@@ -128,7 +128,9 @@ int kernel_commit(struct nl *nl, const struct ruleset *rs, uint8_t family,
 	struct batch_sink bs = {
 		.s = { .begin = sink_begin, .end = sink_end }, .nl = nl,
 	};
-	struct txn_opts to = { .use_gen = o->use_gen, .abort = o->abort };
+	struct txn_opts to = {
+		.use_gen = o->use_gen, .abort = o->abort, .del = o->del,
+	};
 	struct nl_origin where;
 	struct nl_error e;
 

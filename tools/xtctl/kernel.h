@@ -28,6 +28,7 @@ void kernel_read(struct nl *nl, struct ruleset *rs, uint8_t family,
 struct commit_opts {
 	bool use_gen;		/* BEGIN carries rs->gen */
 	bool abort;		/* --test: ABORT instead of COMMIT */
+	uint32_t del;		/* BIT(table id): delete these tables */
 };
 
 /*

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "confirm.h"
 #include "ct.h"
 #include "xtctl.h"
 
@@ -24,7 +25,8 @@ void cli_usage(void)
 "       xtctl [-4|-6] [-t table] -E old-chain new-chain\n"
 "       xtctl [-4|-6] [-t table] -P chain ACCEPT|DROP\n"
 "       xtctl save [-c] [-t table] [-4|-6] [--json]\n"
-"       xtctl restore [-c] [--test] [--noflush] [-4|-6] [file]\n"
+"       xtctl restore [-c] [--test] [--noflush] [--confirm SECONDS] [-4|-6] [file]\n"
+"       xtctl confirm [-4|-6]\n"
 "       xtctl ct list|count|stats|flush|delete|get|set ...\n"
 "       xtctl monitor trace|ct [-4|-6] [--count N] [--timeout SECONDS]\n"
 "       xtctl trace add|del [-4|-6] [rule-matches]\n"
@@ -36,7 +38,7 @@ void cli_usage(void)
 static bool is_subcommand(const char *s)
 {
 	static const char *const subs[] = {
-		"save", "restore", "ct", "monitor", "trace",
+		"save", "restore", "ct", "monitor", "trace", "confirm",
 	};
 
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
@@ -71,6 +73,8 @@ int main(int argc, char **argv)
 		return cli_monitor(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "trace") == 0)
 		return cli_trace(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "confirm") == 0)
+		return cli_confirm(argc - 1, argv + 1);
 	if (argc < 2) {
 		fputs("xtctl: no command specified\nTry `xtctl -h' for more information.\n",
 		      stderr);

@@ -93,8 +93,15 @@ void txn_build(struct txn_sink *s, const struct ruleset *rs, uint8_t family,
 	for (unsigned int i = 0; i < __XTFW_TABLE_MAX; i++) {
 		const struct table *t = rs->t[family][i];
 
-		if (t && t->dirty)
+		if (t && t->dirty) {
 			put_table(s, family, t);
+		} else if (!t && (o->del & (1U << i))) {
+			nlh = s->begin(s, XTFW_CMD_DELTABLE, 0, &room);
+			need(mnl_attr_put_u8_check(nlh, room, XTFW_A_FAMILY,
+						   family));
+			need(mnl_attr_put_u8_check(nlh, room, XTFW_A_TABLE, i));
+			s->end(s, 0);
+		}
 	}
 	s->begin(s, o->abort ? XTFW_CMD_ABORT : XTFW_CMD_COMMIT, NLM_F_ACK,
 		 &room);

@@ -21,6 +21,7 @@ struct txn_sink {
 struct txn_opts {
 	bool use_gen;		/* BEGIN carries rs->gen */
 	bool abort;		/* ABORT instead of COMMIT */
+	uint32_t del;		/* BIT(table id): DELTABLE these */
 };
 
 /*
