@@ -39,6 +39,7 @@ X() { ns_xtctl "$server" "$@"; }
 
 rules_now() { X -S; X -t raw -S 2>/dev/null; }
 
+# shellcheck disable=SC2317 # run by slowwait
 _rolled_back() { [[ $(rules_now) == "$before" ]]; }
 
 require_root
