@@ -4,6 +4,8 @@
 #   make modules-all     the module for every installed kernel (build/KVER/)
 #   make check           build, userspace unit tests, VM selftests on all kernels
 #   make demo            boot a VM and show xtfw filtering real traffic
+#   make bench           forwarding benchmark in the VM vs iptables/nftables
+#                        (BENCH_KERNEL=KVER, default the newest; not in check)
 #   make deps            install what a fresh Debian 12 machine needs (apt)
 
 SHELL := /bin/bash
@@ -67,6 +69,12 @@ demo: modules-all xtctl
 
 deps:
 	@$(TOP)/scripts/install-deps.sh
+
+# The forwarding benchmark (selftests/bench/): results and plot go to
+# selftests/bench/results/. Not part of check: it takes 20-30 minutes.
+.PHONY: bench
+bench:
+	$(TOP)/selftests/bench/bench.sh $(if $(BENCH_KERNEL),--kernel $(BENCH_KERNEL))
 
 CHECKPATCH ?= $(firstword $(wildcard /usr/src/linux-source-*/scripts/checkpatch.pl) \
 			  $(wildcard /root/src/linux-source-*/scripts/checkpatch.pl))

@@ -22,6 +22,8 @@ PACKAGES=(
 	# what the selftests run (inside the guest, from the shared host root)
 	iproute2 iputils-ping python3-scapy socat iptables nftables iperf3
 	util-linux procps
+	# make bench: the plot of its results (matplotlib of /usr/bin/python3)
+	python3-matplotlib
 )
 
 missing_packages()

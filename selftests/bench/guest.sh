@@ -1,0 +1,418 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The forwarding benchmark, inside the VM (run by selftests/bench/bench.sh
+# through selftests/vm/run-vm.sh; it can run on any host with xtfw
+# loadable, as root):
+#
+#   selftests/bench/guest.sh RULES_DIR
+#
+# RULES_DIR holds the rulesets of rules.py. One path per firewall, each in
+# its own namespaces, so that no firewall's hooks are in another's way:
+#
+#   gen (10.0.1.1) --veth-- lan0 router wan0 --veth-- sink (10.0.2.2)
+#
+# none (no hooks at all: the baseline), xtfw (xtctl restore), legacy
+# (iptables-legacy-restore), nftcompat (iptables-nft-restore) and nftset
+# (nft -f, addresses in sets). pktgen writes 64-byte UDP packets
+# 10.0.1.1:9 -> 10.0.2.2:9 into the router's lan0 (xmit_mode
+# netif_receive: the router's receive path as if they came from gen, in
+# step with how fast the router forwards them). The router forwards them
+# to the sink, addressed to a MAC that is not the sink's, so the sink drops
+# them on arrival at no cost; the sink's veth0 rx_packets counts what was
+# delivered over a fixed window after a warm-up.
+#
+# For each profile (stateless, stateful) and rule count, every firewall
+# loads its ruleset (timed, bounded by BENCH_LOAD_TIMEOUT), then the
+# firewalls are measured in turn, BENCH_REPS rounds. In the stateful
+# profile the flow is answered once first (gen -> sink, sink -> gen), so
+# that its packets are ESTABLISHED; UDP timeouts are an hour so that the
+# entry outlives the run.
+#
+# Then the conntrack new-connection rate: every packet a new flow (source
+# address and port vary), ruleset "ESTABLISHED,RELATED accept, then
+# accept 10.0.1.0/24 -> 10.0.2.2 udp dport 9", on fresh namespaces each
+# round; the entries made and what they cost in memory.
+#
+# Results are lines "BENCH<TAB>kind<TAB>..." on stdout (see bench.sh).
+#
+# Environment: BENCH_SIZES ("0 100 1000 10000 100000"), BENCH_REPS (3),
+# BENCH_SECS (2, the measured window), BENCH_WARMUP (0.5),
+# BENCH_LOAD_TIMEOUT (240 s), BENCH_FWS ("none xtfw legacy nftcompat
+# nftset"), BENCH_PROFILES ("stateless stateful"), BENCH_CTRATE (1).
+
+# $XTCTL is used unquoted, as in the selftests: it may be a command with
+# arguments.
+# shellcheck disable=SC2086
+# shellcheck source=selftests/lib.sh
+source "$(dirname "$0")/../lib.sh"
+
+RULES=${1:?usage: guest.sh RULES_DIR}
+read -ra SIZES <<<"${BENCH_SIZES:-0 100 1000 10000 100000}"
+REPS=${BENCH_REPS:-3}
+SECS=${BENCH_SECS:-2}
+WARMUP=${BENCH_WARMUP:-0.5}
+LOAD_TIMEOUT=${BENCH_LOAD_TIMEOUT:-240}
+read -ra FWS <<<"${BENCH_FWS:-none xtfw legacy nftcompat nftset}"
+read -ra PROFILES <<<"${BENCH_PROFILES:-stateless stateful}"
+XTCTL=${XTFW_XTCTL:-$SELFTESTS_DIR/../tools/xtctl/xtctl}
+export XTFW_KO=${XTFW_KO:-$SELFTESTS_DIR/../build/$(uname -r)/xtfw.ko}
+# the router sends to this MAC; the sink's veth0 is 02:00:00:00:02:02
+BOGUS_MAC=02:00:00:00:02:ee
+
+declare -A GEN ROUTER SINK
+declare -A DEAD		# "fw profile": a smaller load timed out or failed
+
+out()
+{
+	local IFS=$'\t'
+
+	echo "BENCH	$*"
+}
+
+log()
+{
+	echo "bench: $*" >&2
+}
+
+now()
+{
+	echo "$EPOCHREALTIME"
+}
+
+elapsed()
+{
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'
+}
+
+mem_available_kb()
+{
+	awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo
+}
+
+# --- topology -------------------------------------------------------------------
+
+# make_path FW: gen -> router -> sink namespaces for FW, router forwarding,
+# static neighbours (no ARP), pktgen ready on the router's lan0.
+make_path()
+{
+	local fw=$1 gen router sink mac
+
+	setup_ns gen router sink
+	GEN[$fw]=$gen ROUTER[$fw]=$router SINK[$fw]=$sink
+	connect_ns "$gen" veth0 "$router" lan0 1
+	connect_ns "$router" wan0 "$sink" veth0 2
+	if ! { ip -n "$gen" route add 10.0.2.0/24 via 10.0.1.2 &&
+	       ip -n "$sink" route add 10.0.1.0/24 via 10.0.2.1 &&
+	       ip -n "$gen" neigh replace 10.0.1.2 lladdr 02:00:00:00:01:02 dev veth0 nud permanent &&
+	       ip -n "$router" neigh replace 10.0.1.1 lladdr 02:00:00:00:01:01 dev lan0 nud permanent &&
+	       ip -n "$router" neigh replace 10.0.2.2 lladdr 02:00:00:00:02:02 dev wan0 nud permanent &&
+	       ip -n "$sink" neigh replace 10.0.2.1 lladdr 02:00:00:00:02:01 dev veth0 nud permanent &&
+	       ip netns exec "$router" sysctl -qw net.ipv4.ip_forward=1; }; then
+		ksft_fail "$fw: cannot set up the path"
+	fi
+
+	mac=$(ip -n "$router" -br link show lan0 | awk '{ print $3 }')
+	pg "$fw" kpktgend_0 rem_device_all
+	pg "$fw" kpktgend_0 "add_device lan0"
+	pg "$fw" lan0 "count 0"
+	pg "$fw" lan0 "pkt_size 64"
+	pg "$fw" lan0 "dst 10.0.2.2"
+	pg "$fw" lan0 "src_min 10.0.1.1"
+	pg "$fw" lan0 "src_max 10.0.1.1"
+	pg "$fw" lan0 "dst_mac $mac"
+	pg "$fw" lan0 "udp_src_min 9"
+	pg "$fw" lan0 "udp_src_max 9"
+	pg "$fw" lan0 "udp_dst_min 9"
+	pg "$fw" lan0 "udp_dst_max 9"
+	pg "$fw" lan0 "xmit_mode netif_receive"
+}
+
+drop_path()
+{
+	local fw=$1
+
+	cleanup_ns "${GEN[$fw]}" "${ROUTER[$fw]}" "${SINK[$fw]}"
+	unset "GEN[$fw]" "ROUTER[$fw]" "SINK[$fw]"
+}
+
+# pg FW FILE CMD: a pktgen command in FW's router
+pg()
+{
+	ip netns exec "${ROUTER[$1]}" sh -c "echo '$3' > /proc/net/pktgen/$2" ||
+		ksft_fail "pktgen: $1: $2: $3"
+}
+
+# in_router FW CMD...
+in_router()
+{
+	local fw=$1
+	shift
+
+	ip netns exec "${ROUTER[$fw]}" "$@"
+}
+
+# --- measuring --------------------------------------------------------------------
+
+# measure FW: packets per second delivered to the sink while pktgen runs
+measure()
+{
+	local fw=$1 pid rate
+
+	ip netns exec "${ROUTER[$fw]}" sh -c 'echo start > /proc/net/pktgen/pgctrl' &
+	pid=$!
+	sleep "$WARMUP"
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	rate=$(ip netns exec "${SINK[$fw]}" bash -c '
+		f=/sys/class/net/veth0/statistics/rx_packets
+		read -r a <$f; t1=$EPOCHREALTIME
+		sleep "$1"
+		read -r b <$f; t2=$EPOCHREALTIME
+		awk -v n=$((b - a)) -v t1="$t1" -v t2="$t2" \
+			"BEGIN { printf \"%.0f\", n / (t2 - t1) }"' _ "$SECS")
+	ip netns exec "${ROUTER[$fw]}" sh -c 'echo stop > /proc/net/pktgen/pgctrl'
+	wait "$pid"
+	echo "${rate:-0}"
+}
+
+# --- rulesets ---------------------------------------------------------------------
+
+# flush FW: empty the filter table (untimed, before a timed load)
+flush()
+{
+	case $1 in
+	xtfw)		in_router "$1" $XTCTL -F ;;
+	legacy)		in_router "$1" iptables-legacy -F ;;
+	nftcompat)	in_router "$1" iptables-nft -F ;;
+	nftset)		in_router "$1" nft flush ruleset ;;
+	esac
+}
+
+# loader FW PROFILE N: the command that loads the ruleset (run in the router)
+loader()
+{
+	local f
+
+	case $1 in
+	xtfw)		f=$RULES/ipt-$2-$3; echo "$XTCTL restore $f" ;;
+	legacy)		f=$RULES/ipt-$2-$3; echo "iptables-legacy-restore $f" ;;
+	nftcompat)	f=$RULES/ipt-$2-$3; echo "iptables-nft-restore $f" ;;
+	nftset)		f=$RULES/nft-$2-$3; echo "nft -f $f" ;;
+	esac
+}
+
+# load FW PROFILE N: load, timed; the memory it took. Returns 1 on failure
+# or timeout (and marks FW PROFILE dead for the larger rule counts).
+load()
+{
+	local fw=$1 prof=$2 n=$3 t0 t1 m0 m1 rc=0 cmd
+
+	[[ $fw == none ]] && return 0
+	if [[ -n ${DEAD[$fw $prof]:-} ]]; then
+		out load "$prof" "$n" "$fw" "${DEAD[$fw $prof]}"
+		return 1
+	fi
+	flush "$fw" || log "$fw: flush failed"
+	cmd=$(loader "$fw" "$prof" "$n")
+	# what the flush frees comes back after an RCU grace period or a work
+	# item: let it, or it would be taken off the new ruleset's share
+	((n < 10000)) || sleep 2
+	m0=$(mem_available_kb)
+	t0=$(now)
+	in_router "$fw" timeout -k 5 "$LOAD_TIMEOUT" $cmd || rc=$?
+	t1=$(now)
+	((n < 10000)) || sleep 2
+	m1=$(mem_available_kb)
+	if ((rc == 124 || rc == 137)); then
+		log "$fw $prof $n: load timed out after ${LOAD_TIMEOUT}s"
+		DEAD[$fw $prof]="skipped"
+		out load "$prof" "$n" "$fw" "timeout>${LOAD_TIMEOUT}s"
+		flush "$fw"
+		return 1
+	elif ((rc)); then
+		log "$fw $prof $n: load failed ($rc)"
+		DEAD[$fw $prof]="skipped"
+		out load "$prof" "$n" "$fw" "failed"
+		return 1
+	fi
+	out load "$prof" "$n" "$fw" "$(elapsed "$t0" "$t1")"
+	out mem "$prof" "$n" "$fw" "$(((m0 - m1) * 1024))"
+	return 0
+}
+
+# prime FW: answer the flow once, so that its packets are ESTABLISHED;
+# then send the router's packets for the sink to a MAC nobody has.
+prime()
+{
+	local fw=$1
+
+	ip -n "${ROUTER[$fw]}" neigh replace 10.0.2.2 lladdr 02:00:00:00:02:02 \
+		dev wan0 nud permanent
+	echo x | ip netns exec "${GEN[$fw]}" socat -u - \
+		UDP4-SENDTO:10.0.2.2:9,bind=10.0.1.1:9 2>/dev/null
+	sleep 0.2
+	echo y | ip netns exec "${SINK[$fw]}" socat -u - \
+		UDP4-SENDTO:10.0.1.1:9,bind=10.0.2.2:9 2>/dev/null
+	sleep 0.2
+	unreach "$fw"
+	if ! ct_replied "$fw"; then
+		log "$fw: the flow has no answered conntrack entry"
+		return 1
+	fi
+}
+
+unreach()
+{
+	ip -n "${ROUTER[$1]}" neigh replace 10.0.2.2 lladdr "$BOGUS_MAC" \
+		dev wan0 nud permanent
+}
+
+# ct_replied FW: the entry of the test flow has seen its reply
+ct_replied()
+{
+	local list
+
+	if [[ $1 == xtfw ]]; then
+		list=$(in_router "$1" $XTCTL ct list 2>&1)
+	else
+		list=$(in_router "$1" cat /proc/net/nf_conntrack 2>&1)
+	fi
+	grep 'src=10.0.1.1 dst=10.0.2.2 sport=9 dport=9' <<<"$list" |
+		grep -qv UNREPLIED
+}
+
+long_udp_timeouts()
+{
+	local fw=$1 s
+
+	if [[ $fw == xtfw ]]; then
+		for s in unreplied replied stream; do
+			in_router "$fw" $XTCTL ct set timeout udp "$s" 3600 || return 1
+		done
+	else
+		in_router "$fw" sysctl -qw net.netfilter.nf_conntrack_udp_timeout=3600 \
+			net.netfilter.nf_conntrack_udp_timeout_stream=3600
+	fi
+}
+
+# --- the benchmark ------------------------------------------------------------------
+
+run_group()
+{
+	local prof=$1 n=$2 fw rep pps live=()
+
+	log "== $prof, $n rules"
+	for fw in "${FWS[@]}"; do
+		load "$fw" "$prof" "$n" || continue
+		if [[ $prof == stateful && $fw != none ]]; then
+			long_udp_timeouts "$fw" || log "$fw: cannot set UDP timeouts"
+			prime "$fw" || { out note "$prof" "$n" "$fw" "flow-not-established"; }
+		fi
+		live+=("$fw")
+	done
+	for ((rep = 1; rep <= REPS; rep++)); do
+		for fw in "${live[@]}"; do
+			pps=$(measure "$fw")
+			log "$prof $n $fw #$rep: $pps pps"
+			out pps "$prof" "$n" "$fw" "$rep" "$pps"
+		done
+	done
+}
+
+slab_line()
+{
+	awk -v n="$1" '$1 == n { print $2, $4 }' /proc/slabinfo
+}
+
+# ctrate FW REP: new connections per second, and memory per entry
+ctrate_round()
+{
+	local fw=$1 rep=$2 m0 m1 s0 s1 count pps slab cmd
+
+	make_path "$fw"
+	pg "$fw" lan0 "src_max 10.0.1.254"
+	pg "$fw" lan0 "udp_src_min 1024"
+	pg "$fw" lan0 "udp_src_max 65535"
+	unreach "$fw"
+	case $fw in
+	xtfw)	cmd="$XTCTL restore $RULES/ipt-ctrate" ;;
+	legacy)	cmd="iptables-legacy-restore $RULES/ipt-ctrate" ;;
+	nftcompat) cmd="iptables-nft-restore $RULES/ipt-ctrate" ;;
+	nftset)	cmd="nft -f $RULES/nft-ctrate" ;;
+	esac
+	in_router "$fw" $cmd || ksft_fail "$fw: cannot load the ctrate ruleset"
+	if [[ $fw == xtfw ]]; then
+		in_router "$fw" $XTCTL ct set max 4000000
+		slab=xtfw_conn
+	else
+		slab=nf_conntrack
+	fi
+	m0=$(mem_available_kb)
+	s0=$(slab_line "$slab")
+	pps=$(measure "$fw")
+	s1=$(slab_line "$slab")
+	m1=$(mem_available_kb)
+	if [[ $fw == xtfw ]]; then
+		count=$(in_router "$fw" $XTCTL ct count)
+	else
+		count=$(in_router "$fw" cat /proc/sys/net/netfilter/nf_conntrack_count)
+	fi
+	log "ctrate $fw #$rep: $pps new flows/s, $count entries, slab $s0 -> $s1"
+	# slab: active objects before and after, object size
+	out ctrate "$fw" "$rep" "$pps" "$count" "$(((m0 - m1) * 1024))" \
+		"${s0% *}" "${s1% *}" "${s1#* }"
+	drop_path "$fw"
+	# a namespace's entries are freed after it is gone, by a work item
+	sleep 3
+}
+
+main()
+{
+	local prof n fw rep
+
+	require_root
+	require_cmd ip socat iptables-legacy-restore iptables-nft-restore nft
+	modprobe pktgen || ksft_skip "no pktgen module"
+	xtfw_load
+	modprobe nf_conntrack || ksft_fail "no nf_conntrack"
+	# room for the conntrack rate test, for both implementations
+	sysctl -qw net.netfilter.nf_conntrack_max=4000000
+	echo 262144 >/sys/module/nf_conntrack/parameters/hashsize
+
+	out meta kernel "$(uname -r)"
+	out meta cpus "$(nproc)"
+	out meta cpu "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+	out meta memtotal_kb "$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
+	out meta clock "${BENCH_CLOCK:-wallclock}"
+	out meta window_s "$SECS"
+	out meta reps "$REPS"
+	out meta load_timeout_s "$LOAD_TIMEOUT"
+	for fw in "${FWS[@]}"; do
+		make_path "$fw"
+		unreach "$fw"
+	done
+
+	for prof in "${PROFILES[@]}"; do
+		for n in "${SIZES[@]}"; do
+			run_group "$prof" "$n"
+		done
+	done
+
+	if [[ ${BENCH_CTRATE:-1} == 1 ]]; then
+		for fw in "${FWS[@]}"; do
+			drop_path "$fw"
+		done
+		sleep 3
+		log "== conntrack: new connections per second"
+		for ((rep = 1; rep <= REPS; rep++)); do
+			for fw in "${FWS[@]}"; do
+				[[ $fw == none || $fw == nftcompat ]] && continue
+				ctrate_round "$fw" "$rep"
+			done
+		done
+	fi
+	out "done"
+	ksft_exit
+}
+
+main "$@"
