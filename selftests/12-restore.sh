@@ -67,7 +67,11 @@ RULES
 rc=0
 err=$(X restore "$dir/bad" 2>&1) || rc=$?
 check_eq "a bad file is refused" 1 "$((rc != 0))"
-check_match "the error names line 6" 'line 6' "$err"
+check_match "the error points at line 6, the unknown match" \
+	"bad:6:13: unknown match \"nosuchmatch\"" "$err"
+check_match "with the line and a caret under the match" \
+	'-A INPUT -m nosuchmatch --foo -j ACCEPT
+              \^~~~~~~~~~~' "$err"
 check_eq "a refused restore changed nothing" "$before" "$(X save -c | grep -v '^#')"
 
 # An error only the kernel sees (jump to a chain of another table).

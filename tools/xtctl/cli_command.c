@@ -8,9 +8,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "cli.h"
+#include "errpos.h"
 #include "cmd.h"
 #include "kernel.h"
 #include "rule_nl.h"
@@ -132,6 +134,23 @@ static void cli_body(struct cli_run *cr)
 	cr->ret = run(&cr->nl, &cr->c);
 }
 
+/* Under an error, the command line with a caret at the culprit. */
+static void point_at(int argc, char **argv, const char *msg)
+{
+	struct sbuf line = { 0 }, b = { 0 };
+
+	sb_puts(&line, "xtctl");
+	for (int i = 1; i < argc; i++) {
+		bool quote = !argv[i][0] || strpbrk(argv[i], " \t");
+
+		sb_printf(&line, quote ? " \"%s\"" : " %s", argv[i]);
+	}
+	if (errpos_caret(&b, sb_str(&line), msg))
+		fputs(sb_str(&b), stderr);
+	sb_free(&line);
+	sb_free(&b);
+}
+
 int cli_command(int argc, char **argv)
 {
 	struct cli_run cr = { .argc = argc, .argv = argv };
@@ -143,6 +162,8 @@ int cli_command(int argc, char **argv)
 			fprintf(stderr, "xtctl: %s: %s\n", cr.c.ctx, fc.msg);
 		else
 			fprintf(stderr, "xtctl: %s\n", fc.msg);
+		if (fc.code != XT_EXIT_RESOURCE)
+			point_at(argc, argv, fc.msg);
 		if (fc.code == XT_EXIT_PARAM)
 			fputs("Try `xtctl -h' for more information.\n", stderr);
 		return fc.code;

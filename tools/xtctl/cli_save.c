@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "json.h"
 #include "confirm.h"
+#include "errpos.h"
 #include "kernel.h"
 #include "names.h"
 #include "parse_util.h"
@@ -197,6 +198,13 @@ static int restore_once(struct nl *nl, const struct restore_args *a,
 	return ret;
 }
 
+/* The input of the restore running, for errors that point into it. */
+static struct {
+	const char *file;
+	const char *text;
+	size_t len;
+} input;
+
 static void restore_body(int argc, char **argv)
 {
 	struct restore_args a = { 0 };
@@ -207,6 +215,9 @@ static void restore_body(int argc, char **argv)
 
 	parse_restore_args(&a, argc, argv);
 	buf = read_input(a.file, &len);
+	input.file = a.file && strcmp(a.file, "-") ? a.file : "stdin";
+	input.text = buf;
+	input.len = len;
 	if (!a.o.noflush) {
 		/* syntax first: no kernel needed to find a bad line */
 		restore_apply(buf, len, &a.o, &rs);
@@ -221,6 +232,7 @@ static void restore_body(int argc, char **argv)
 	}
 	for (int i = 0; i < KERNEL_MAX_RETRIES; i++) {
 		if (restore_once(&nl, &a, buf, len) != -EAGAIN) {
+			input.text = NULL;
 			free(buf);
 			nl_close(&nl);
 			if (a.confirm)
@@ -234,13 +246,29 @@ static void restore_body(int argc, char **argv)
 	     KERNEL_MAX_RETRIES);
 }
 
+static int restore_report(const struct fail_ctx *fc)
+{
+	unsigned int line;
+	struct sbuf b = { 0 };
+	int pos = 0;
+
+	if (!input.text || sscanf(fc->msg, "line %u: %n", &line, &pos) != 1 ||
+	    !pos)
+		return report(fc);
+	errpos_format(&b, input.file, input.text, input.len, line,
+		      fc->msg + pos);
+	fprintf(stderr, "xtctl: %s", sb_str(&b));
+	sb_free(&b);
+	return fc->code;
+}
+
 int cli_restore(int argc, char **argv)
 {
 	struct fail_ctx fc;
 
 	fail_push(&fc);
 	if (setjmp(fc.jb))
-		return report(&fc);
+		return restore_report(&fc);
 	restore_body(argc, argv);
 	fail_pop(&fc);
 	return XT_EXIT_OK;

@@ -35,11 +35,11 @@ void subtest_end(void)
 }
 
 extern const struct test_suite rules_suite, golden_suite, restore_suite,
-	cmd_suite, txn_suite, nl_suite, ct_suite, monitor_suite;
+	cmd_suite, txn_suite, nl_suite, ct_suite, monitor_suite, errpos_suite;
 
 static const struct test_suite *const suites[] = {
 	&rules_suite, &golden_suite, &restore_suite, &cmd_suite, &txn_suite,
-	&nl_suite, &ct_suite, &monitor_suite,
+	&nl_suite, &ct_suite, &monitor_suite, &errpos_suite,
 };
 
 int main(int argc, char **argv)
