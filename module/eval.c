@@ -88,12 +88,17 @@ static bool rule_match(const struct xtfw_rule *r, const struct xtfw_pkt *pkt)
 	return true;
 }
 
-/* Per-CPU, no lock: this_cpu_add() is safe against preemption and irqs. */
+/*
+ * Per-CPU, no lock: this_cpu_add() is safe against preemption and irqs.
+ * A dry run (XTFW_CMD_EXPLAIN) counts nothing.
+ */
 static void count(struct xtfw_counters __percpu *ctr,
-		  const struct sk_buff *skb)
+		  const struct xtfw_pkt *pkt)
 {
+	if (unlikely(pkt->explain))
+		return;
 	this_cpu_add(ctr->packets, 1);
-	this_cpu_add(ctr->bytes, skb->len);
+	this_cpu_add(ctr->bytes, pkt->skb->len);
 }
 
 struct frame {
@@ -235,9 +240,22 @@ static u32 next_candidate(const struct xtfw_chain *c, struct xtfw_pkt *pkt,
 static int traced(const struct xtfw_pkt *pkt, const struct xtfw_chain *c,
 		  u32 i, int verdict)
 {
-	if (xtfw_traced(pkt->skb))
+	if (unlikely(pkt->explain))
+		xtfw_explain_step(pkt, c, i + 1, XTFW_TRACE_RULE, verdict,
+				  NULL);
+	else if (xtfw_traced(pkt->skb))
 		xtfw_trace_event(pkt, c, i + 1, XTFW_TRACE_RULE, verdict);
 	return verdict;
+}
+
+/* Report a chain's end or policy, to a trace or a dry run. */
+static void traced_end(const struct xtfw_pkt *pkt,
+		       const struct xtfw_chain *c, u8 type, int verdict)
+{
+	if (unlikely(pkt->explain))
+		xtfw_explain_step(pkt, c, 0, type, verdict, NULL);
+	else if (xtfw_traced(pkt->skb))
+		xtfw_trace_event(pkt, c, 0, type, verdict);
 }
 
 unsigned int xtfw_table_eval(const struct xtfw_table *t, struct xtfw_pkt *pkt)
@@ -257,7 +275,7 @@ next_rule:
 
 		if (!rule_match(r, pkt))
 			continue;
-		count(r->ctr, pkt->skb);
+		count(r->ctr, pkt);
 		switch (r->target.type) {
 		case XTFW_TARGET_NONE:
 			traced(pkt, c, i, XTFW_CONTINUE);
@@ -283,15 +301,18 @@ next_rule:
 			i = 0;
 			goto next_rule;
 		default:
-			verdict = xtfw_target_eval(&r->target, pkt);
+			if (unlikely(pkt->explain))
+				verdict = xtfw_explain_target(&r->target, pkt);
+			else
+				verdict = xtfw_target_eval(&r->target, pkt);
 			traced(pkt, c, i, verdict);
 			if (verdict != XTFW_CONTINUE)
 				return verdict;
 		}
 	}
 	/* fell off the end of a user chain */
-	if (c != base && xtfw_traced(pkt->skb))
-		xtfw_trace_event(pkt, c, 0, XTFW_TRACE_RETURN, XTFW_CONTINUE);
+	if (c != base)
+		traced_end(pkt, c, XTFW_TRACE_RETURN, XTFW_CONTINUE);
 chain_end:
 	if (sp) {
 		sp--;
@@ -300,8 +321,7 @@ chain_end:
 		i = stack[sp].rule;
 		goto next_rule;
 	}
-	count(base->policy_ctr, pkt->skb);
-	if (xtfw_traced(pkt->skb))
-		xtfw_trace_event(pkt, base, 0, XTFW_TRACE_POLICY, base->policy);
+	count(base->policy_ctr, pkt);
+	traced_end(pkt, base, XTFW_TRACE_POLICY, base->policy);
 	return base->policy;
 }

@@ -71,6 +71,7 @@ static unsigned int xtfw_hook(void *priv, struct sk_buff *skb,
 	pkt.ct = NULL;
 	pkt.ct_done = false;
 	pkt.key_done = false;
+	pkt.explain = NULL;
 	if (family == XTFW_FAMILY_IPV4)
 		pkt_init_ipv4(&pkt);
 	else

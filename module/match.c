@@ -475,6 +475,11 @@ static bool eval_mark(const struct xtfw_match *m, const struct xtfw_pkt *pkt)
 
 bool xtfw_match_eval(const struct xtfw_match *m, const struct xtfw_pkt *pkt)
 {
+	/* a dry run changes no state: these are taken to match */
+	if (unlikely(pkt->explain) &&
+	    (m->type == XTFW_MATCH_LIMIT || m->type == XTFW_MATCH_RECENT ||
+	     m->type == XTFW_MATCH_STATISTIC))
+		return true;
 	switch (m->type) {
 	case XTFW_MATCH_TCP:
 	case XTFW_MATCH_UDP:

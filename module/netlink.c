@@ -532,6 +532,10 @@ static const struct genl_ops xtfw_genl_ops[] = {
 		.dumpit = xtfw_nl_dump,
 		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
+		.cmd = XTFW_CMD_EXPLAIN,
+		.doit = xtfw_nl_explain,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
 		.cmd = XTFW_CMD_ZERO,
 		.doit = xtfw_nl_zero,
 		.flags = GENL_UNS_ADMIN_PERM,

@@ -138,5 +138,6 @@ const struct nla_policy xtfw_attr_policy[XTFW_A_MAX + 1] = {
 	[XTFW_A_CT]		= NLA_POLICY_NESTED(xtfw_ct_policy),
 	[XTFW_A_CT_FILTER]	= NLA_POLICY_NESTED(xtfw_ct_policy),
 	[XTFW_A_CT_CONF]	= NLA_POLICY_NESTED(xtfw_ctconf_policy),
+	[XTFW_A_EXPLAIN]	= NLA_POLICY_NESTED(xtfw_explain_policy),
 	[XTFW_A_CT_STATS]	= NLA_POLICY_NESTED(xtfw_ctstats_policy),
 };

@@ -63,6 +63,7 @@ struct xtfw_pkt {
 	u8 ctdir;		/* direction of the packet in ct */
 	bool ct_done;		/* the hook sets it false */
 	bool key_done;		/* key is filled (the hook sets it false) */
+	struct xtfw_explain *explain;	/* XTFW_CMD_EXPLAIN's dry run, or NULL */
 	struct xtfw_cls_pkt key;	/* for the chain classifiers */
 };
 
@@ -341,6 +342,15 @@ static inline bool xtfw_traced(const struct sk_buff *skb)
 {
 	return unlikely(xtfw_skb_trace(skb));
 }
+
+/* explain.c: a dry run of a described packet (XTFW_CMD_EXPLAIN). */
+struct xtfw_explain;
+void xtfw_explain_step(const struct xtfw_pkt *pkt,
+		       const struct xtfw_chain *c, u32 rulenum, u8 type,
+		       int verdict, const char *note);
+int xtfw_explain_target(const struct xtfw_target *t, struct xtfw_pkt *pkt);
+int xtfw_nl_explain(struct sk_buff *skb, struct genl_info *info);
+extern const struct nla_policy xtfw_explain_policy[XTFW_EXPLAIN_A_MAX + 1];
 
 /* policy.c: the netlink attribute policies, shared by parsers. */
 extern const struct nla_policy xtfw_attr_policy[XTFW_A_MAX + 1];

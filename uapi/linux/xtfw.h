@@ -128,6 +128,7 @@ enum xtfw_cmd {
 	XTFW_CMD_CT_STATS,
 	XTFW_CMD_TRACE,		/* multicast "trace": XTFW_A_TRACE */
 	XTFW_CMD_CT_EVENT,	/* multicast "ct": XTFW_A_CT_EVENT XTFW_A_CT */
+	XTFW_CMD_EXPLAIN,	/* XTFW_A_FAMILY XTFW_A_EXPLAIN, see below */
 	__XTFW_CMD_MAX
 };
 
@@ -153,6 +154,7 @@ enum xtfw_attr {
 	XTFW_A_PAD,
 	XTFW_A_TRACE,		/* nest, enum xtfw_trace_attr (events) */
 	XTFW_A_CT_EVENT,	/* u8, enum xtfw_ct_event (events) */
+	XTFW_A_EXPLAIN,		/* nest, enum xtfw_explain_attr */
 	__XTFW_A_MAX
 };
 
@@ -751,5 +753,44 @@ enum xtfw_ct_event {
 	XTFW_CT_EVENT_UPDATE,
 	XTFW_CT_EVENT_DESTROY,
 };
+
+/*
+ * XTFW_CMD_EXPLAIN: what the loaded ruleset would do with a packet,
+ * without sending one. The request describes the packet (XTFW_A_EXPLAIN
+ * with HOOK and any of the others); the kernel builds it, runs every table
+ * of that hook in priority order on it, as the packet path does (the same
+ * classifier and matches), and replies with XTFW_A_EXPLAIN holding one
+ * STEP per rule matched, user chain returned from and policy applied
+ * (XTFW_TRACE_A_TYPE, TABLE, CHAIN, RULENUM, VERDICT, and NOTE for a target
+ * it did not carry out), then VERDICT, the hook's verdict. Counters do not
+ * move; LOG, NOTRACK, CONNMARK and TRACE are not carried out, MARK, TTL
+ * and HL are (on the described packet); REJECT counts as DROP, a NAT
+ * target as ACCEPT; limit, recent and statistic matches are taken to
+ * match. The connection state is CTSTATE (default NEW), INVALID in raw.
+ */
+enum xtfw_explain_attr {
+	XTFW_EXPLAIN_A_UNSPEC,
+	XTFW_EXPLAIN_A_HOOK,		/* u8, NF_INET_*; required */
+	XTFW_EXPLAIN_A_IIF,		/* string, an existing device */
+	XTFW_EXPLAIN_A_OIF,		/* string, an existing device */
+	XTFW_EXPLAIN_A_SRC,		/* binary, union xtfw_addr */
+	XTFW_EXPLAIN_A_DST,		/* binary, union xtfw_addr */
+	XTFW_EXPLAIN_A_PROTO,		/* u8 */
+	XTFW_EXPLAIN_A_SPORT,		/* u16, host order */
+	XTFW_EXPLAIN_A_DPORT,		/* u16, host order */
+	XTFW_EXPLAIN_A_TCP_FLAGS,	/* u8, default SYN */
+	XTFW_EXPLAIN_A_ICMP_TYPE,	/* u8, default echo request */
+	XTFW_EXPLAIN_A_ICMP_CODE,	/* u8 */
+	XTFW_EXPLAIN_A_CTSTATE,		/* u32, one XTFW_CTSTATE_* bit */
+	XTFW_EXPLAIN_A_MARK,		/* u32 */
+	XTFW_EXPLAIN_A_LEN,		/* u16, payload bytes, at most 1400 */
+	XTFW_EXPLAIN_A_STEP,		/* nest (reply), XTFW_TRACE_A_* + NOTE */
+	XTFW_EXPLAIN_A_VERDICT,		/* u32 (reply) */
+	XTFW_EXPLAIN_A_NOTE,		/* string, in a STEP */
+	__XTFW_EXPLAIN_A_MAX
+};
+
+#define XTFW_EXPLAIN_A_MAX (__XTFW_EXPLAIN_A_MAX - 1)
+#define XTFW_EXPLAIN_MAX_STEPS	256
 
 #endif /* _UAPI_LINUX_XTFW_H */
