@@ -27,6 +27,8 @@ void cli_usage(void)
 "       xtctl save [-c] [-t table] [-4|-6] [--json]\n"
 "       xtctl restore [-c] [--test] [--noflush] [--confirm SECONDS] [-4|-6] [file]\n"
 "       xtctl confirm [-4|-6]\n"
+"       xtctl explain [-4|-6] [-p P] [-s A] [-d A] [--sport P] [--dport P]\n"
+"             [-i IF] [-o IF] [--hook H] [--ctstate S] [--mark M]\n"
 "       xtctl ct list|count|stats|flush|delete|get|set ...\n"
 "       xtctl monitor trace|ct [-4|-6] [--count N] [--timeout SECONDS]\n"
 "       xtctl trace add|del [-4|-6] [rule-matches]\n"
@@ -39,6 +41,7 @@ static bool is_subcommand(const char *s)
 {
 	static const char *const subs[] = {
 		"save", "restore", "ct", "monitor", "trace", "confirm",
+		"explain",
 	};
 
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
@@ -75,6 +78,8 @@ int main(int argc, char **argv)
 		return cli_trace(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "confirm") == 0)
 		return cli_confirm(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "explain") == 0)
+		return cli_explain(argc - 1, argv + 1);
 	if (argc < 2) {
 		fputs("xtctl: no command specified\nTry `xtctl -h' for more information.\n",
 		      stderr);
