@@ -319,7 +319,8 @@ void xtfw_recent_destroy(struct xtfw_match *m)
 static u32 addr_hash(const struct xtfw_recent_list *l,
 		     const union xtfw_addr *addr, u8 family)
 {
-	return jhash2(addr->ip6, ARRAY_SIZE(addr->ip6), l->seed ^ family) &
+	return jhash2((const u32 *)addr->ip6, ARRAY_SIZE(addr->ip6),
+		      l->seed ^ family) &
 	       (RECENT_HASH_SIZE - 1);
 }
 

@@ -443,7 +443,7 @@ static void pick_addr(union xtfw_addr *out, const struct xtfw_nat_range *r,
 		return;
 	n = ntohl(r->max_addr.ip6[w]) - lo + 1;
 	h = jhash2((const u32 *)&o->src, 4,
-		   flags & XTFW_NAT_F_PERSISTENT ? 0 : jhash2(o->dst.ip6, 4, 0));
+		   flags & XTFW_NAT_F_PERSISTENT ? 0 : jhash2((const u32 *)o->dst.ip6, 4, 0));
 	out->ip6[w] = htonl(lo + (n ? reciprocal_scale(h, n) : h));
 }
 
