@@ -206,9 +206,15 @@ static bool bundle(const char *a)
 /* -nvL becomes -n -v -L; the expanded vector lives in *store. */
 static char **unbundle(int *argc, char **argv, char ***store, char **letters)
 {
-	int n = 0, cap = *argc * 12 + 1;
-	char **out = xcalloc(cap, sizeof(*out));
-	char *l = xcalloc(cap * 3, 1), *p = l;
+	int n = 0, cap = 1;
+	char **out, *l, *p;
+
+	/* as many words as letters in bundles, one per other argument */
+	for (int i = 0; i < *argc; i++)
+		cap += i && bundle(argv[i]) ? (int)strlen(argv[i]) - 1 : 1;
+	out = xcalloc(cap, sizeof(*out));
+	l = xcalloc((size_t)cap * 3, 1);
+	p = l;
 
 	for (int i = 0; i < *argc; i++) {
 		if (i == 0 || !bundle(argv[i])) {

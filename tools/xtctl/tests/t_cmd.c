@@ -221,6 +221,8 @@ static void test_command_line(void)
 	parse_only(&c, "xtctl --json -S", 0);
 	CHECK(c.json);
 	CHECK_STR(parse_err("xtctl -A INPUT -D INPUT"), "cannot use -D with -A");
+	/* a bundle longer than any real one (the fuzzer found an overflow) */
+	CHECK(strlen(parse_err("xtctl -nvnvnvnvnvnvnvnvnvnvnvnvnvnvnvnvnvnvnvnvnvnvnvnvnvnvnvL")) > 0);
 	CHECK_STR(parse_err("xtctl -t bogus -L"), "unknown table \"bogus\"");
 	CHECK_STR(parse_err("xtctl -L -s 1.2.3.4"),
 		  "rule options are not allowed with -L");
