@@ -7,7 +7,9 @@
 #   client 10.0.1.2 ── 10.0.1.1 router 10.0.2.1 ── 10.0.2.2 server
 #
 # loads a sample ruleset into the router with xtctl restore, shows which
-# traffic passes and which is blocked, and prints the counters.
+# traffic passes and which is blocked, and prints the counters; then asks
+# xtctl explain why ssh is refused, loads a stateful ruleset with NAT,
+# lists the connections and traces a web request rule by rule.
 
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -91,5 +93,44 @@ probe
 
 say "xtctl save"
 ns_xtctl "$router" save -c
+
+say "why is ssh refused? xtctl explain asks the kernel, no packet sent"
+ns_xtctl "$router" explain -i lan0 -o wan0 -s 10.0.1.2 -d 10.0.2.2 -p tcp --dport 22
+
+say "stateful, with NAT: replies by connection state, the LAN masqueraded"
+cat >"$rules" <<'RULES'
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A POSTROUTING -s 10.0.1.0/24 -o wan0 -j MASQUERADE
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -i lan0 -o wan0 -p tcp -m tcp --dport 80 -j ACCEPT
+-A FORWARD -i lan0 -o wan0 -p icmp -m icmp --icmp-type 8 -j ACCEPT
+COMMIT
+RULES
+sed 's/^/   /' "$rules"
+ns_xtctl "$router" restore "$rules" || exit 1
+probe
+
+say "the router's connections (xtctl ct list, as conntrack -L prints them)"
+ns_xtctl "$router" ct list
+
+say "which rules did a web request go through? (xtctl trace add + monitor trace)"
+ns_xtctl "$router" trace add -p tcp --dport 80 --syn
+trace=$(mktemp)
+defer rm -f "$trace"
+# shellcheck disable=SC2086 # $XTCTL may be a command with arguments
+ip netns exec "$router" $XTCTL monitor trace --timeout 2 >"$trace" 2>&1 &
+sleep 1
+tcp 80
+wait
+cut -d' ' -f1-4 "$trace"
 
 say "done"
