@@ -29,6 +29,8 @@ try() {
 	fi
 }
 
+declare client router server
+
 say "three namespaces: client, router, server"
 setup_ns client router server
 veth_pair "$client" "$router" veth0 lan0
