@@ -7,6 +7,9 @@
 #   make bench           forwarding benchmark in the VM vs iptables/nftables
 #                        (BENCH_KERNEL=KVER, default the newest; not in check)
 #   make deps            install what a fresh Debian 12 machine needs (apt)
+#   make install         xtctl, xtfw-save/-restore, man pages, bash completion,
+#                        xtfw.service, /etc/xtfw (DESTDIR, PREFIX=/usr)
+#   make deb             xtfw-dkms and xtctl .deb files in build/deb/
 
 SHELL := /bin/bash
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -25,7 +28,9 @@ MODULE_SRCS := $(wildcard $(TOP)/module/*.[ch]) $(TOP)/uapi/linux/xtfw.h \
 
 .PHONY: all module modules-all xtctl check check-unit check-vm demo deps \
 	vm-shell selftests \
-	style sparse dkms-build dkms-install dkms-remove install clean
+	style sparse dkms-build dkms-install dkms-remove install clean \
+	install-xtctl install-data uninstall deb check-man check-completion \
+	check-deb
 
 all: module xtctl
 
@@ -97,8 +102,48 @@ dkms-install:
 dkms-remove:
 	$(TOP)/scripts/dkms.sh remove
 
-install: xtctl
-	install -D -m 0755 $(TOP)/tools/xtctl/xtctl $(DESTDIR)/usr/sbin/xtctl
+# Where make install puts things; the deb build uses the same targets.
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR ?= /lib/systemd/system
+SYSCONFDIR ?= /etc
+
+install: install-xtctl install-data
+
+# xtctl and its bash completion (tools/xtctl/Makefile)
+install-xtctl: xtctl
+	$(MAKE) -C $(TOP)/tools/xtctl install DESTDIR=$(DESTDIR) \
+		SBINDIR=$(SBINDIR) BASHCOMPDIR=$(BASHCOMPDIR)
+
+# the rest: boot-time helpers, man pages, the systemd unit (which names
+# the helpers in SBINDIR), the empty rules directory
+install-data:
+	install -D -m 0755 $(TOP)/packaging/xtfw-save $(DESTDIR)$(SBINDIR)/xtfw-save
+	install -D -m 0755 $(TOP)/packaging/xtfw-restore $(DESTDIR)$(SBINDIR)/xtfw-restore
+	install -D -m 0644 $(TOP)/doc/man/xtctl.8 $(DESTDIR)$(MANDIR)/man8/xtctl.8
+	install -D -m 0644 $(TOP)/doc/man/xtfw-save.8 $(DESTDIR)$(MANDIR)/man8/xtfw-save.8
+	ln -sfn xtfw-save.8 $(DESTDIR)$(MANDIR)/man8/xtfw-restore.8
+	install -D -m 0644 $(TOP)/doc/man/xtfw.7 $(DESTDIR)$(MANDIR)/man7/xtfw.7
+	install -d -m 0755 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/xtfw
+	sed 's|/usr/sbin/xtfw-|$(SBINDIR)/xtfw-|' $(TOP)/packaging/systemd/xtfw.service \
+		> $(DESTDIR)$(UNITDIR)/xtfw.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/xtfw.service
+
+# everything install put there, except /etc/xtfw and the rules in it
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/xtctl $(DESTDIR)$(SBINDIR)/xtfw-save \
+		$(DESTDIR)$(SBINDIR)/xtfw-restore \
+		$(DESTDIR)$(BASHCOMPDIR)/xtctl \
+		$(DESTDIR)$(MANDIR)/man8/xtctl.8 $(DESTDIR)$(MANDIR)/man8/xtfw-save.8 \
+		$(DESTDIR)$(MANDIR)/man8/xtfw-restore.8 $(DESTDIR)$(MANDIR)/man7/xtfw.7 \
+		$(DESTDIR)$(UNITDIR)/xtfw.service
+
+# Debian packages (packaging/deb/build.sh): build/deb/xtfw-dkms_*.deb and
+# build/deb/xtctl_*.deb
+deb:
+	$(TOP)/packaging/deb/build.sh $(TOP)/build/deb
 
 clean:
 	rm -rf $(TOP)/build
