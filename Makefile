@@ -10,6 +10,8 @@
 #   make install         xtctl, xtfw-save/-restore, man pages, bash completion,
 #                        xtfw.service, /etc/xtfw (DESTDIR, PREFIX=/usr)
 #   make deb             xtfw-dkms and xtctl .deb files in build/deb/
+#   make check-man / check-completion / check-deb   the host-side checks
+#                        of those (check-man and check-completion are in check)
 
 SHELL := /bin/bash
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -144,6 +146,19 @@ uninstall:
 # build/deb/xtctl_*.deb
 deb:
 	$(TOP)/packaging/deb/build.sh $(TOP)/build/deb
+
+# host-side checks of the man pages, the bash completion and the packages
+# (packaging/tests/); each ends with "N passed, N failed, N skipped"
+check-man:
+	$(TOP)/packaging/tests/check-man.sh
+
+check-completion:
+	$(TOP)/packaging/tests/check-completion.sh
+
+# (check-deb also builds the module from the package with dkms; check runs
+# it with --quick, without that build)
+check-deb:
+	$(TOP)/packaging/tests/check-deb.sh
 
 clean:
 	rm -rf $(TOP)/build

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Usage: scripts/check.sh   (what `make check` runs, after building)
-# Userspace unit tests, then the VM selftests on every installed kernel;
-# ends with one line adding both up: "N passed, N failed, N skipped".
+# Userspace unit tests, the host-side checks of man pages, completion and
+# packages, then the VM selftests on every installed kernel; ends with one
+# line adding them all up: "N passed, N failed, N skipped".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 log=$(mktemp)
@@ -38,6 +39,20 @@ if make -s -C "$top/selftests/unit"; then
 else
 	failed=$((failed + 1)) status=1
 fi
+
+# Host-side checks of the man pages, the bash completion and the Debian
+# packages (packaging/tests/); each ends with its own summary line. The
+# package check skips its module build here (make check-deb does it).
+host_check()
+{
+	echo "check: $1 (packaging/tests)"
+	"$top/packaging/tests/$1.sh" "${@:2}" 2>&1 | tee "$log"
+	((PIPESTATUS[0] == 0)) || status=1
+	add "packaging/tests/$1.sh"
+}
+host_check check-man
+host_check check-completion
+host_check check-deb --quick
 
 echo "check: VM selftests on every installed kernel"
 "$top/selftests/vm/check.sh" "$@" 2>&1 | tee "$log"

@@ -13,6 +13,10 @@ set -euo pipefail
 PACKAGES=(
 	# build: module and xtctl
 	build-essential pkg-config libmnl-dev libjansson-dev dkms kmod sparse
+	# make check, host side (packaging/tests/): man pages rendered with
+	# warnings on, the .deb files (dpkg-deb, dpkg-shlibdeps, lintian, file),
+	# the systemd unit (systemd-analyze verify)
+	man-db groff-base dpkg-dev lintian file systemd
 	# kernels and headers the VM boots and the module builds against
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
