@@ -28,6 +28,8 @@ PACKAGES=(
 	util-linux procps
 	# make bench: the plot of its results (matplotlib of /usr/bin/python3)
 	python3-matplotlib
+	# 14-restore-real.sh runs the real ufw in a namespace for its rules
+	ufw
 )
 
 missing_packages()
