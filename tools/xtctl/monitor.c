@@ -114,7 +114,8 @@ void monitor_format_ct(struct sbuf *b, uint8_t event, const struct nlattr *ct)
 
 struct monitor {
 	uint8_t cmd;
-	uint8_t family;		/* 0: both */
+	bool one_family;	/* only events of family */
+	uint8_t family;
 	unsigned long count, seen;
 };
 
@@ -150,14 +151,14 @@ static int event_msg(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*g), event_attr, tb);
 	if (m->cmd == XTFW_CMD_TRACE && tb[XTFW_A_TRACE]) {
-		if (m->family && nest_family(tb[XTFW_A_TRACE],
-					     XTFW_TRACE_A_FAMILY) != m->family)
+		if (m->one_family && nest_family(tb[XTFW_A_TRACE],
+						 XTFW_TRACE_A_FAMILY) != m->family)
 			return MNL_CB_OK;
 		monitor_format_trace(&b, tb[XTFW_A_TRACE]);
 	} else if (m->cmd == XTFW_CMD_CT_EVENT && tb[XTFW_A_CT] &&
 		   tb[XTFW_A_CT_EVENT]) {
-		if (m->family && nest_family(tb[XTFW_A_CT],
-					     XTFW_CT_A_FAMILY) != m->family)
+		if (m->one_family && nest_family(tb[XTFW_A_CT],
+						 XTFW_CT_A_FAMILY) != m->family)
 			return MNL_CB_OK;
 		monitor_format_ct(&b, mnl_attr_get_u8(tb[XTFW_A_CT_EVENT]),
 				  tb[XTFW_A_CT]);
@@ -238,10 +239,10 @@ int cli_monitor(int argc, char **argv)
 	else
 		monitor_usage();
 	for (i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "-4")) {
-			m.family = XTFW_FAMILY_IPV4;
-		} else if (!strcmp(argv[i], "-6")) {
-			m.family = XTFW_FAMILY_IPV6;
+		if (!strcmp(argv[i], "-4") || !strcmp(argv[i], "-6")) {
+			m.one_family = true;
+			m.family = argv[i][1] == '6' ? XTFW_FAMILY_IPV6 :
+						       XTFW_FAMILY_IPV4;
 		} else if (!strcmp(argv[i], "--count") && i + 1 < argc) {
 			m.count = strtoul(argv[++i], NULL, 10);
 		} else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {

@@ -15,7 +15,10 @@
 #include <stdnoreturn.h>
 #include <linux/xtfw.h>
 
-#define XTCTL_VERSION	"0.1"
+/* dkms.conf's PACKAGE_VERSION, passed in by the Makefile */
+#ifndef XTCTL_VERSION
+#define XTCTL_VERSION	"0.1.0"
+#endif
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* Exit codes, as iptables. */
