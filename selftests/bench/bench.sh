@@ -90,8 +90,8 @@ else
 fi
 "$REPO/selftests/vm/run-vm.sh" --kernel "$KVER" --timeout "$TIMEOUT" \
 	--log "$OUT/console.log" -- env "${ENV[@]}" \
-	bash selftests/bench/guest.sh build/bench/rules >/dev/null || status=$?
-grep -a '^bench: ' "$OUT/console.log" | tail -n 3 || true
+	bash selftests/bench/guest.sh build/bench/rules \
+	> >(grep --line-buffered -a -E '^(run-vm|bench): ' || true) || status=$?
 if ((status)) || ! grep -aq $'^BENCH\tdone' "$OUT/console.log"; then
 	echo "bench: FAIL: the VM run failed (status $status); see $OUT/console.log" >&2
 	grep -a '^run-vm: FAIL' "$OUT/console.log" >&2 || true

@@ -201,6 +201,17 @@ loader()
 	esac
 }
 
+# child_cpu: user and system CPU seconds of the children waited for
+# between the two "times" of load()
+child_cpu()
+{
+	awk 'function sec(t) { split(t, a, "m"); return a[1] * 60 + a[2] }
+	     FNR == 2 { u[FILENAME] = sec($1); s[FILENAME] = sec($2) }
+	     END { f0 = "/tmp/bench-times.0"; f1 = "/tmp/bench-times.1"
+		   printf "%.3f\t%.3f", u[f1] - u[f0], s[f1] - s[f0] }' \
+		/tmp/bench-times.0 /tmp/bench-times.1
+}
+
 # load FW PROFILE N: load, timed; the memory it took. Returns 1 on failure
 # or timeout (and marks FW PROFILE dead for the larger rule counts).
 load()
@@ -218,9 +229,11 @@ load()
 	# item: let it, or it would be taken off the new ruleset's share
 	((n < 10000)) || sleep 2
 	m0=$(mem_available_kb)
+	times >/tmp/bench-times.0
 	t0=$(now)
 	in_router "$fw" timeout -k 5 "$LOAD_TIMEOUT" $cmd || rc=$?
 	t1=$(now)
+	times >/tmp/bench-times.1
 	((n < 10000)) || sleep 2
 	m1=$(mem_available_kb)
 	if ((rc == 124 || rc == 137)); then
@@ -236,6 +249,7 @@ load()
 		return 1
 	fi
 	out load "$prof" "$n" "$fw" "$(elapsed "$t0" "$t1")"
+	out loadcpu "$prof" "$n" "$fw" "$(child_cpu)"
 	out mem "$prof" "$n" "$fw" "$(((m0 - m1) * 1024))"
 	return 0
 }
@@ -324,6 +338,21 @@ slab_line()
 	awk -v n="$1" '$1 == n { print $2, $4 }' /proc/slabinfo
 }
 
+# A namespace's conntrack entries are freed by a work item after it is
+# gone: wait for that (up to 60s), or the memory they give back would be
+# taken off the next round's entries.
+wait_ct_freed()
+{
+	local i
+
+	for ((i = 0; i < 600; i++)); do
+		awk '($1 == "xtfw_conn" || $1 == "nf_conntrack") && $2 > 2000 { busy = 1 }
+		     END { exit busy }' /proc/slabinfo && break
+		sleep 0.1
+	done
+	sleep 1
+}
+
 # ctrate FW REP: new connections per second, and memory per entry
 ctrate_round()
 {
@@ -362,8 +391,7 @@ ctrate_round()
 	out ctrate "$fw" "$rep" "$pps" "$count" "$(((m0 - m1) * 1024))" \
 		"${s0% *}" "${s1% *}" "${s1#* }"
 	drop_path "$fw"
-	# a namespace's entries are freed after it is gone, by a work item
-	sleep 3
+	wait_ct_freed
 }
 
 main()
@@ -402,7 +430,7 @@ main()
 		for fw in "${FWS[@]}"; do
 			drop_path "$fw"
 		done
-		sleep 3
+		wait_ct_freed
 		log "== conntrack: new connections per second"
 		for ((rep = 1; rep <= REPS; rep++)); do
 			for fw in "${FWS[@]}"; do

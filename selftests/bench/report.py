@@ -9,6 +9,7 @@ RAW.tsv holds guest.sh's "BENCH" lines without that word:
   meta   KEY VALUE
   pps    PROFILE N FW REP PPS
   load   PROFILE N FW SECONDS|timeout>Ts|failed|skipped
+  loadcpu PROFILE N FW USER_S SYS_S   (CPU time of the loading process)
   mem    PROFILE N FW BYTES            (MemAvailable before - after load)
   note   PROFILE N FW TEXT
   ctrate FW REP PPS ENTRIES MEMBYTES SLAB_BEFORE SLAB_AFTER OBJSIZE
@@ -40,6 +41,7 @@ def read(path):
     meta = {}
     pps = collections.defaultdict(list)
     load, mem, notes = {}, {}, collections.defaultdict(list)
+    loadcpu = {}
     ct = collections.defaultdict(list)
     with open(path) as f:
         for line in f:
@@ -50,12 +52,17 @@ def read(path):
                 pps[(w[1], int(w[2]), w[3])].append(float(w[5]))
             elif w[0] == "load":
                 load[(w[1], int(w[2]), w[3])] = w[4]
+            elif w[0] == "loadcpu":
+                loadcpu[(w[1], int(w[2]), w[3])] = float(w[5])
             elif w[0] == "mem":
                 mem[(w[1], int(w[2]), w[3])] = int(w[4])
             elif w[0] == "note":
                 notes[(w[1], int(w[2]), w[3])].append(w[4])
             elif w[0] == "ctrate":
                 ct[w[1]].append([float(x) for x in w[3:]])
+    for k, v in loadcpu.items():
+        if k in load:
+            load[k] = (load[k], v)
     return meta, pps, load, mem, notes, ct
 
 
@@ -72,6 +79,8 @@ def fmt_pps(p):
 
 
 def fmt_load(v):
+    if isinstance(v, tuple):
+        return f"{fmt_load(v[0])} (sys {v[1]:.2f})"
     try:
         s = float(v)
     except ValueError:
@@ -130,6 +139,7 @@ def tables(meta, pps, load, mem, notes, ct):
                         cell += " †"
                 else:
                     cell = load.get((prof, n, fw), "–")
+                    cell = cell[0] if isinstance(cell, tuple) else cell
                 cells.append(cell)
             md.append(f"| {FW_NAMES[fw]} | " + " | ".join(cells) + " |")
         md.append("")
@@ -140,8 +150,9 @@ def tables(meta, pps, load, mem, notes, ct):
 
     md.append("**Time to load the ruleset atomically** (xtctl restore, "
               "iptables-legacy-restore, iptables-nft-restore, nft -f; "
-              f"bounded by {meta.get('load_timeout_s', '?')} s; wall "
-              "time in the VM, userspace included)\n")
+              f"bounded by {meta.get('load_timeout_s', '?')} s; time "
+              "in the VM, userspace included; in brackets, where measured, "
+              "the kernel (system) CPU time of the loading process)\n")
     md.append("| firewall | profile | " +
               " | ".join(fmt_n(n) for n in sizes) + " |")
     md.append("|---|---|" + "---:|" * len(sizes))
