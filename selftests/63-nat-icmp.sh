@@ -70,7 +70,9 @@ set_family()
 
 firewall()
 {
-	local c=${C/:*:*/[$C]}
+	local c=$C
+
+	[[ $fam == -6 ]] && c="[$C]"
 
 	ct_state_chain "$router" "$fam" CTSTATE || ksft_fail "cannot add CTSTATE"
 	if ! ns_xtctl "$router" "$fam" -t nat -A POSTROUTING -s "$LAN" \
