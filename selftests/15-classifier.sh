@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The chain classifier keeps iptables' first-match semantics exactly. A
-# random chain of thousands of rules (prefixes, negations, protocols,
+# random chain of 1,000-2,000 rules (prefixes, negations, protocols,
 # single ports and port ranges, interfaces with "+") is loaded into INPUT
 # and crafted packets are sent to it; the counter of every rule must be
 # what cls_gen.py computes by reading the rules one after the other. Twice
@@ -110,10 +110,10 @@ for ((i = 1; i <= 60; i++)); do
 		dev veth0 nud permanent
 done
 
-random_chain -4 3000 300 1 count
-random_chain -4 3000 300 2 first
-random_chain -6 1500 200 3 count
-random_chain -6 1500 200 4 first
+random_chain -4 2000 150 1 count
+random_chain -4 2000 100 2 first
+random_chain -6 1000 100 3 count
+random_chain -6 1000 100 4 first
 jump_chains -4 10.0.1.1 10.0.1.2
 jump_chains -6 fd00:1::1 fd00:1::2
 ksft_exit
