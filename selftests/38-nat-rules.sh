@@ -13,7 +13,7 @@
 #
 #   fw: a namespace with a rule to keep in filter INPUT
 #
-# timeout: 120
+# timeout: 240
 
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"

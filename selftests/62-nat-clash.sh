@@ -19,7 +19,7 @@
 #                           -s LAN: MASQUERADE
 #                           filter INPUT -p udp/tcp --dport 7777: DROP
 #
-# timeout: 300
+# timeout: 400
 
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
