@@ -725,7 +725,8 @@ enum xtfw_trace_type {
 
 enum xtfw_trace_attr {
 	XTFW_TRACE_A_UNSPEC,
-	XTFW_TRACE_A_ID,	/* u32, the same for every event of a packet */
+	XTFW_TRACE_A_ID,	/* u32, the same for every event of a packet; */
+				/* a later packet may reuse it */
 	XTFW_TRACE_A_TYPE,	/* u8, enum xtfw_trace_type */
 	XTFW_TRACE_A_FAMILY,	/* u8 */
 	XTFW_TRACE_A_TABLE,	/* u8 */
