@@ -341,6 +341,12 @@ struct xtfw_cls *xtfw_cls_build(const struct xtfw_cls_key *keys, u32 n,
 	}
 	sort_array(cls->groups, cls->ngroups, sizeof(cls->groups[0]),
 		   cmp_group);
+	goto out;
+
+fail:
+	xtfw_cls_free(cls);
+	cls = NULL;
+out:
 	xtfw_cls_kfree(sig_of);
 	xtfw_cls_kfree(sigs);
 	xtfw_cls_kfree(idx);
@@ -348,16 +354,6 @@ struct xtfw_cls *xtfw_cls_build(const struct xtfw_cls_key *keys, u32 n,
 	xtfw_cls_kfree(gcount);
 	xtfw_cls_kfree(gstart);
 	return cls;
-
-fail:
-	xtfw_cls_kfree(sig_of);
-	xtfw_cls_kfree(sigs);
-	xtfw_cls_kfree(idx);
-	xtfw_cls_kfree(tmp);
-	xtfw_cls_kfree(gcount);
-	xtfw_cls_kfree(gstart);
-	xtfw_cls_free(cls);
-	return NULL;
 }
 
 void xtfw_cls_free(struct xtfw_cls *cls)

@@ -74,20 +74,10 @@ static int family_msg(const struct nlmsghdr *nlh, void *data)
 /* Join the family's multicast group @name. */
 static void join(struct nl *nl, const char *name)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct group_query q = { name, 0 };
-	struct genlmsghdr *g;
 	struct nl_error e;
 
-	nlh->nlmsg_type = GENL_ID_CTRL;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = ++nl->seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = CTRL_CMD_GETFAMILY;
-	g->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, XTFW_GENL_NAME);
-	if (nl_exchange(nl, nlh, family_msg, &q, &e) < 0)
+	if (nl_get_family(nl, family_msg, &q, &e) < 0)
 		fail(XT_EXIT_RESOURCE, "cannot look up the xtfw family: %s",
 		     nl_strerror(e.err));
 	if (!q.id)

@@ -71,12 +71,11 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static void resolve_family(struct nl *nl)
+int nl_get_family(struct nl *nl, mnl_cb_t cb, void *data, struct nl_error *e)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct genlmsghdr *g;
-	struct nl_error e;
 
 	nlh->nlmsg_type = GENL_ID_CTRL;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
@@ -85,7 +84,14 @@ static void resolve_family(struct nl *nl)
 	g->cmd = CTRL_CMD_GETFAMILY;
 	g->version = 1;
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, XTFW_GENL_NAME);
-	if (nl_exchange(nl, nlh, family_cb, &nl->family_id, &e) < 0) {
+	return nl_exchange(nl, nlh, cb, data, e);
+}
+
+static void resolve_family(struct nl *nl)
+{
+	struct nl_error e;
+
+	if (nl_get_family(nl, family_cb, &nl->family_id, &e) < 0) {
 		if (e.err == ENOENT)
 			fail(XT_EXIT_RESOURCE,
 			     "the xtfw module is not loaded (modprobe xtfw)");

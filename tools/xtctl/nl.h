@@ -32,6 +32,9 @@ struct nl_error {
 	char msg[NL_ERRMSG_MAX];	/* extack text, may be empty */
 };
 
+/* CTRL_CMD_GETFAMILY of the xtfw family; cb sees the reply. */
+int nl_get_family(struct nl *nl, mnl_cb_t cb, void *data, struct nl_error *e);
+
 /* Open the socket and find the family; fails with a readable message. */
 void nl_open(struct nl *nl);
 /* Just the socket (buffers, extended ACKs), no family: for tests. */
