@@ -700,8 +700,9 @@ static bool masq_stale(const struct xtfw_conn *c, const void *arg)
 		dev = __ip_dev_find(net, a->ip, false);
 		return !dev || !netif_running(dev);
 	}
-	/* IPv6 addresses leave a device that goes down */
-	return !ipv6_chk_addr(net, (const struct in6_addr *)a->ip6, NULL, 0);
+	/* under RCU (xtfw_ct_flush()); kept addresses stay on a down device */
+	dev = ipv6_dev_find(net, (const struct in6_addr *)a->ip6, NULL);
+	return !dev || !netif_running(dev);
 }
 
 void xtfw_nat_masq_work(struct work_struct *work)
