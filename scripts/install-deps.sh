@@ -26,6 +26,9 @@ PACKAGES=(
 	# what the selftests run (inside the guest, from the shared host root)
 	iproute2 iputils-ping python3-scapy socat iptables nftables iperf3
 	util-linux procps
+	# make check-debug: the debug kernel is built from this source
+	# (selftests/vm/debug-kernel.sh), which also has checkpatch.pl
+	linux-source-6.1 flex bison bc libelf-dev libssl-dev
 	# make bench: the plot of its results (matplotlib of /usr/bin/python3)
 	python3-matplotlib
 	# 14-restore-real.sh runs the real ufw in a namespace for its rules
