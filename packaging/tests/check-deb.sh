@@ -168,37 +168,114 @@ else
 fi
 
 # xtfw-save / xtfw-restore, with a stand-in xtctl: "save -4" prints a
-# ruleset, "save -6" fails; restore records its arguments.
+# ruleset, "save -6" fails, "ct get" reports max 1000 and one changed
+# timeout (a fresh network namespace, as unshare -n makes one, reports the
+# defaults), "ct set" refuses a state "bogus"; every call is recorded.
 mkdir -p "$tmp/bin" "$tmp/etc"
 cat >"$tmp/bin/xtctl" <<'EOF'
 #!/bin/sh
 echo "$*" >>"$CALLS"
+est=600 max=1000
+if [ "$(readlink /proc/self/ns/net)" != "$NETNS" ]; then
+	est=432000 max=65536
+fi
 case "$*" in
 "save -4") printf '*filter\n:INPUT DROP [0:0]\nCOMMIT\n' ;;
 "save -6") echo "xtctl: the xtfw module is not loaded" >&2; exit 4 ;;
+"ct get"*) [ -z "${CT_FAIL:-}" ] || { echo "xtctl: no module" >&2; exit 4; } ;;
+esac
+case "$*" in
+"ct get max") echo "$max" ;;
+"ct get tcp_loose") echo 1 ;;
+"ct get timeout") printf 'tcp syn_sent 120\ntcp established %s\nudp unreplied 30\ngeneric 600\n' "$est" ;;
+"ct set timeout tcp bogus"*) echo 'xtctl: invalid state "bogus"' >&2; exit 2 ;;
 esac
 EOF
 chmod +x "$tmp/bin/xtctl"
+export NETNS
+NETNS=$(readlink /proc/self/ns/net)
+# xtsave|xtrestore ARG...: the unpacked script with the stand-in
+xtsave() { CALLS=$tmp/calls XTCTL=$tmp/bin/xtctl "$root/usr/sbin/xtfw-save" "$@"; }
+xtrestore() { CALLS=$tmp/calls XTCTL=$tmp/bin/xtctl "$root/usr/sbin/xtfw-restore" "$@"; }
+ct_header="# xtfw conntrack settings, applied by xtfw-restore before the rules.
+# One \"xtctl ct set\" per line: max N | tcp_loose 0|1 |
+# timeout PROTO [STATE] SECONDS. Settings not listed keep the defaults."
+
 echo "old v6 rules" >"$tmp/etc/rules.v6"
-CALLS=$tmp/calls XTCTL=$tmp/bin/xtctl "$root/usr/sbin/xtfw-save" -d "$tmp/etc" >/dev/null 2>&1
+xtsave -d "$tmp/etc" >/dev/null 2>"$tmp/err"
 status=$?
 check_eq "xtfw-save: exit 1 when one family fails" 1 "$status"
 check_eq "xtfw-save: rules.v4 written" "$(printf '*filter\n:INPUT DROP [0:0]\nCOMMIT')" \
 	"$(cat "$tmp/etc/rules.v4" 2>&1)"
 check_eq "xtfw-save: rules.v4 mode 0640" 640 "$(stat -c %a "$tmp/etc/rules.v4" 2>&1)"
 check_eq "xtfw-save: a failed save leaves rules.v6 alone" "old v6 rules" "$(cat "$tmp/etc/rules.v6")"
-check_eq "xtfw-save: no temporary file left" "rules.v4 rules.v6" \
+if unshare -n true 2>/dev/null; then
+	check_eq "xtfw-save: conntrack holds what differs from a new namespace's" \
+		"$ct_header"$'\nmax 1000\ntimeout tcp established 600' "$(cat "$tmp/etc/conntrack" 2>&1)"
+else
+	check_eq "xtfw-save: without unshare -n, conntrack holds every setting" \
+		"$ct_header"$'\nmax 1000\ntcp_loose 1\ntimeout tcp syn_sent 120\ntimeout tcp established 600\ntimeout udp unreplied 30\ntimeout generic 600' \
+		"$(cat "$tmp/etc/conntrack" 2>&1)"
+	check_ok "xtfw-save: and says so" grep -q "saving every conntrack setting" "$tmp/err"
+fi
+check_eq "xtfw-save: conntrack mode 0640" 640 "$(stat -c %a "$tmp/etc/conntrack" 2>&1)"
+check_eq "xtfw-save: no temporary file left" "conntrack rules.v4 rules.v6" \
 	"$(find "$tmp/etc" -mindepth 1 -printf '%f\n' | LC_ALL=C sort | paste -sd ' ')"
-: >"$tmp/etc/rules.v6"
-: >"$tmp/calls"
-CALLS=$tmp/calls XTCTL=$tmp/bin/xtctl "$root/usr/sbin/xtfw-restore" -d "$tmp/etc" >/dev/null 2>&1
+cp "$tmp/etc/conntrack" "$tmp/conntrack.saved"
+CT_FAIL=1 xtsave -d "$tmp/etc" >/dev/null 2>"$tmp/err"
 status=$?
-check_eq "xtfw-restore: restores rules.v4, skips the empty rules.v6" \
-	"0 restore -4 $tmp/etc/rules.v4" "$status $(cat "$tmp/calls")"
+check_eq "xtfw-save: unreadable settings: exit 1, conntrack left as it was" \
+	"1 $(cat "$tmp/conntrack.saved")" "$status $(cat "$tmp/etc/conntrack")"
+check_ok "xtfw-save: and says so" grep -q "could not save the conntrack settings" "$tmp/err"
+: >"$tmp/calls"
+xtsave -4 -d "$tmp/etc" >/dev/null 2>&1
+check_eq "xtfw-save -4: only the IPv4 rules, no conntrack settings" "save -4" "$(cat "$tmp/calls")"
+
+: >"$tmp/etc/rules.v6"
+printf '%s\n' "max 1000" "timeout tcp established 600" >"$tmp/etc/conntrack"
+: >"$tmp/calls"
+xtrestore -d "$tmp/etc" >/dev/null 2>&1
+status=$?
+check_eq "xtfw-restore: conntrack settings, then rules.v4; skips the empty rules.v6" \
+	"0 ct set max 1000"$'\n'"ct set timeout tcp established 600"$'\n'"restore -4 $tmp/etc/rules.v4" \
+	"$status $(cat "$tmp/calls")"
 echo "x" >"$tmp/etc/rules.v6"
 : >"$tmp/calls"
-CALLS=$tmp/calls XTCTL=$tmp/bin/xtctl "$root/usr/sbin/xtfw-restore" -6 -d "$tmp/etc" >/dev/null 2>&1
+xtrestore -6 -d "$tmp/etc" >/dev/null 2>&1
 check_eq "xtfw-restore -6: only rules.v6" "restore -6 $tmp/etc/rules.v6" "$(cat "$tmp/calls")"
+
+# A broken or hostile conntrack file: each bad line named, the good ones
+# and the rules applied all the same, nothing run but xtctl ct set.
+# shellcheck disable=SC2016 # not to be expanded, here or there
+printf '%s\n' "# a comment" "" "  max 2000  " "timeout tcp bogus 5" \
+	'max 1; touch $HOME/x' "timeout *" "max -1" "max" "ports 22 2" \
+	"\$(touch x) 1" $'tcp_loose 0\r' "timeout udp stream 200" >"$tmp/etc/conntrack"
+printf 'timeout generic 60' >>"$tmp/etc/conntrack"	# no newline at the end
+: >"$tmp/etc/rules.v6"
+: >"$tmp/calls"
+(cd "$tmp" && xtrestore -d "$tmp/etc" >/dev/null 2>"$tmp/err")
+status=$?
+check_eq "xtfw-restore: bad conntrack lines: exit 1" 1 "$status"
+check_eq "xtfw-restore: the good lines, then the rules, still applied" \
+	"ct set max 2000
+ct set timeout tcp bogus 5
+ct set tcp_loose 0
+ct set timeout udp stream 200
+ct set timeout generic 60
+restore -4 $tmp/etc/rules.v4" "$(cat "$tmp/calls")"
+check_eq "xtfw-restore: each bad line named, with xtctl's reason" \
+	"4: timeout tcp bogus 5: xtctl: invalid state \"bogus\"
+5: not a conntrack setting
+6: not a conntrack setting
+7: not a conntrack setting
+8: not a conntrack setting
+9: not a conntrack setting
+10: not a conntrack setting" \
+	"$(sed -n "s|^xtfw-restore: $tmp/etc/conntrack:\([0-9]*: [^(]*\)\( (.*\)\?$|\1|p" "$tmp/err" |
+		sed 's/ $//')"
+check_ok "xtfw-restore: and a summary" grep -q "conntrack: some settings were not applied" "$tmp/err"
+check_eq "xtfw-restore: nothing but xtctl ran" "" \
+	"$(find "$tmp" "$HOME" -maxdepth 1 -name x 2>/dev/null)"
 
 # Maintainer scripts: syntax, then run with stand-ins for dkms,
 # deb-systemd-helper and systemctl that only record their arguments.
