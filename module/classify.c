@@ -34,9 +34,18 @@
 #include "classify.h"
 
 #define XTFW_CLS_MAX_GROUPS	48
+#define XTFW_CLS_EXPAND_BITS	4	/* a prefix joins one up to 4 longer */
 
+/*
+ * A group keys its hash on the words its mask does not clear (nw of them,
+ * word[i] of the packet under mask[i]): a group of /32 sources hashes and
+ * compares one word, the catch-all none.
+ */
 struct cls_group {
 	u32 mask[XTFW_CLS_MAX_WORDS];
+	u8 word[XTFW_CLS_MAX_WORDS];
+	u8 nw;
+	u8 slen, dlen;		/* of the group; a rule's may be shorter */
 	u32 min_rule, max_rule;
 	u32 hmask;		/* slots - 1 */
 	u32 nents;
@@ -87,19 +96,83 @@ static void sig_mask(u32 sig, unsigned int n, u32 *mask)
 	mask[2 * n + 1] = flags & XTFW_CLS_K_PROTO ? 0xffU : 0;
 }
 
-static void key_words(const struct xtfw_cls_key *k, unsigned int n,
-		      const u32 *mask, u32 *w)
+/* The group's mask for @sig, as (word, mask) pairs of nonzero masks. */
+static void group_mask(struct cls_group *g, u32 sig, unsigned int n)
+{
+	u32 mask[XTFW_CLS_MAX_WORDS];
+	unsigned int i;
+
+	sig_mask(sig, n, mask);
+	g->slen = sig & 0xff;
+	g->dlen = (sig >> 8) & 0xff;
+	g->nw = 0;
+	for (i = 0; i < 2 * n + 2; i++) {
+		if (!mask[i])
+			continue;
+		g->word[g->nw] = i;
+		g->mask[g->nw++] = mask[i];
+	}
+}
+
+/* Gather and mask the group's words of @all into @w. */
+static void group_words(const struct cls_group *g, const u32 *all, u32 *w)
 {
 	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		w[i] = k->src[i] & mask[i];
-		w[n + i] = k->dst[i] & mask[n + i];
-	}
-	w[2 * n] = ((u32)k->sport << 16 | k->dport) & mask[2 * n];
-	w[2 * n + 1] = k->proto & mask[2 * n + 1];
+	for (i = 0; i < g->nw; i++)
+		w[i] = all[g->word[i]] & g->mask[i];
 }
 
+/* Bits by which a rule's prefix is shorter than its group's. */
+static unsigned int short_by(unsigned int len, unsigned int glen)
+{
+	return glen > len ? glen - len : 0;
+}
+
+/* Bits @len..@len+@bits of the address @a set to @v (network order). */
+static void set_bits(u32 *a, unsigned int len, unsigned int bits, u32 v)
+{
+	unsigned int end = len + bits, i = (end - 1) / 32;
+	unsigned int shift = 32 * (i + 1) - end;
+	u32 m = (~0U >> (32 - bits)) << shift;
+
+	a[i] = xtfw_be32((xtfw_be32(a[i]) & ~m) | v << shift);
+}
+
+/*
+ * The words of key @v of rule @k in group @g: a rule whose prefix is
+ * shorter than the group's has one key per value of the bits it lacks
+ * (controlled prefix expansion; merge_lengths() keeps them in one word).
+ */
+static void key_words(const struct xtfw_cls_key *k, unsigned int n,
+		      const struct cls_group *g, u32 v, u32 *w)
+{
+	unsigned int sb = short_by(k->slen, g->slen);
+	unsigned int db = short_by(k->dlen, g->dlen);
+	u32 all[XTFW_CLS_MAX_WORDS];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		all[i] = k->src[i];
+		all[n + i] = k->dst[i];
+	}
+	if (sb)
+		set_bits(all, k->slen, sb, v & ((1U << sb) - 1));
+	if (db)
+		set_bits(all + n, k->dlen, db, v >> sb);
+	all[2 * n] = (u32)k->sport << 16 | k->dport;
+	all[2 * n + 1] = k->proto;
+	group_words(g, all, w);
+}
+
+static u32 nkeys(const struct xtfw_cls_key *k, const struct cls_group *g)
+{
+	return 1U << (short_by(k->slen, g->slen) + short_by(k->dlen, g->dlen));
+}
+
+#define HASH_MUL	0x9e3779b97f4a7c15ULL
+
+/* xtfw_cls_next() computes this inline: keep the two the same. */
 static u32 hash_words(const u32 *w, unsigned int nw, u32 seed)
 {
 	u64 h = seed;
@@ -107,7 +180,7 @@ static u32 hash_words(const u32 *w, unsigned int nw, u32 seed)
 
 	for (i = 0; i < nw; i++) {
 		h ^= w[i];
-		h *= 0x9e3779b97f4a7c15ULL;
+		h *= HASH_MUL;
 		h ^= h >> 29;
 	}
 	return (u32)(h >> 32);
@@ -153,43 +226,58 @@ static u32 roundup_pow2(u32 v)
 /* Fill group @g with the rules @idx[0..cnt) (ascending) of @keys. */
 static int group_build(struct xtfw_cls *cls, struct cls_group *g,
 		       const struct xtfw_cls_key *keys, const u32 *idx,
-		       u32 cnt, u32 *ent_of)
+		       u32 cnt)
 {
-	unsigned int nw = cls->nw, n = nw == 4 ? 1 : 4;
-	u32 w[XTFW_CLS_MAX_WORDS], i, *slot, *fill;
+	unsigned int nw = g->nw, n = cls->nw == 4 ? 1 : 4;
+	u32 w[XTFW_CLS_MAX_WORDS], i, v, nk, total = 0, *slot, *ent_of;
+	u32 *fill, j = 0;
 
+	for (i = 0; i < cnt; i++)
+		total += nkeys(&keys[idx[i]], g);
 	g->min_rule = idx[0];
 	g->max_rule = idx[cnt - 1];
-	g->hmask = roundup_pow2(2 * cnt) - 1;
+	g->hmask = roundup_pow2(2 * total) - 1;
 	g->slots = alloc_track(cls, (g->hmask + 1) * sizeof(u32));
-	g->keys = alloc_track(cls, (size_t)cnt * nw * sizeof(u32));
-	g->first = alloc_track(cls, ((size_t)cnt + 1) * sizeof(u32));
-	g->rules = alloc_track(cls, (size_t)cnt * sizeof(u32));
-	if (!g->slots || !g->keys || !g->first || !g->rules)
+	g->keys = alloc_track(cls, (size_t)total * (nw ? nw : 1) * sizeof(u32));
+	g->first = alloc_track(cls, ((size_t)total + 1) * sizeof(u32));
+	g->rules = alloc_track(cls, (size_t)total * sizeof(u32));
+	ent_of = xtfw_cls_zalloc((size_t)total * 2 * sizeof(u32));
+	if (!g->slots || !g->keys || !g->first || !g->rules || !ent_of) {
+		xtfw_cls_kfree(ent_of);
 		return -ENOMEM;
+	}
 	/* distinct keys, and how many rules each */
 	for (i = 0; i < cnt; i++) {
-		key_words(&keys[idx[i]], n, g->mask, w);
-		slot = find_slot(g, w, nw, cls->seed);
-		if (!*slot) {
-			memcpy(&g->keys[g->nents * nw], w, nw * sizeof(u32));
-			*slot = ++g->nents;
+		nk = nkeys(&keys[idx[i]], g);
+		for (v = 0; v < nk; v++, j++) {
+			key_words(&keys[idx[i]], n, g, v, w);
+			slot = find_slot(g, w, nw, cls->seed);
+			if (!*slot) {
+				memcpy(&g->keys[g->nents * nw], w,
+				       nw * sizeof(u32));
+				*slot = ++g->nents;
+			}
+			ent_of[j] = *slot - 1;
+			g->first[ent_of[j] + 1]++;
 		}
-		ent_of[i] = *slot - 1;
-		g->first[ent_of[i] + 1]++;
 	}
 	for (i = 0; i < g->nents; i++)
 		g->first[i + 1] += g->first[i];
 	/* the lists, ascending because idx is */
-	fill = ent_of + cnt;
+	fill = ent_of + total;
 	memcpy(fill, g->first, g->nents * sizeof(u32));
-	for (i = 0; i < cnt; i++)
-		g->rules[fill[ent_of[i]]++] = idx[i];
+	for (i = 0, j = 0; i < cnt; i++) {
+		nk = nkeys(&keys[idx[i]], g);
+		for (v = 0; v < nk; v++, j++)
+			g->rules[fill[ent_of[j]]++] = idx[i];
+	}
+	xtfw_cls_kfree(ent_of);
 	return 0;
 }
 
 struct sig_count {
 	u32 sig, count;
+	u64 keys;		/* after expansion */
 };
 
 static int cmp_count_desc(const void *a, const void *b)
@@ -199,13 +287,6 @@ static int cmp_count_desc(const void *a, const void *b)
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
 	return x->sig < y->sig ? -1 : x->sig > y->sig;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	u32 x = *(const u32 *)a, y = *(const u32 *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 static int cmp_group(const void *a, const void *b)
@@ -246,6 +327,98 @@ static int cmp_sig(const void *a, const void *b)
 	return x->sig < y->sig ? -1 : x->sig > y->sig;
 }
 
+/* The distinct signatures of @sig_of[0..n) into @sigs; their number. */
+static u32 count_sigs(const u32 *sig_of, const u64 *keys_of, u32 n,
+		      struct sig_count *sigs, struct sig_count *tmp)
+{
+	u32 i, nsigs = 0;
+
+	for (i = 0; i < n; i++) {
+		tmp[i].sig = sig_of[i];
+		tmp[i].keys = keys_of[i];
+	}
+	sort_array(tmp, n, sizeof(*tmp), cmp_sig);
+	for (i = 0; i < n; i++) {
+		if (nsigs && sigs[nsigs - 1].sig == tmp[i].sig) {
+			sigs[nsigs - 1].count++;
+			sigs[nsigs - 1].keys += tmp[i].keys;
+			continue;
+		}
+		sigs[nsigs].sig = tmp[i].sig;
+		sigs[nsigs].count = 1;
+		sigs[nsigs++].keys = tmp[i].keys;
+	}
+	return nsigs;
+}
+
+/*
+ * Merge tuples that differ only in their source prefix length into the
+ * tuple of a prefix at most XTFW_CLS_EXPAND_BITS longer, in the same
+ * 32-bit word: the rules moved get one key per value of the bits they lack.
+ * Fewer groups are fewer probes per packet; the keys this adds come out of
+ * @budget. @sigs is sorted by signature, so the tuples that differ in the
+ * source length only (its lowest byte) are neighbours, shortest first.
+ * Each signature's new one goes to @to. (Destinations: swap_lens().)
+ */
+static void merge_lengths(const struct sig_count *sigs, u32 nsigs, u32 *to,
+			  u64 *budget)
+{
+	u32 i = nsigs, top = 0;
+
+	while (i-- > 0) {
+		unsigned int len = sigs[i].sig & 0xff, tlen = top & 0xff;
+		u64 extra;
+
+		to[i] = sigs[i].sig;
+		if (i + 1 == nsigs || (top >> 8) != (sigs[i].sig >> 8) ||
+		    !len || tlen - len > XTFW_CLS_EXPAND_BITS ||
+		    len / 32 != (tlen - 1) / 32) {
+			top = sigs[i].sig;
+			continue;
+		}
+		extra = sigs[i].keys * ((1ULL << (tlen - len)) - 1);
+		if (extra > *budget) {
+			top = sigs[i].sig;
+			continue;
+		}
+		*budget -= extra;
+		to[i] = top;
+	}
+}
+
+/* Rewrite each rule's signature through the merge. */
+static void apply_merge(u32 *sig_of, u64 *keys_of, u32 n,
+			const struct sig_count *sigs, const u32 *to, u32 nsigs)
+{
+	u32 i, lo, hi, mid;
+
+	for (i = 0; i < n; i++) {
+		lo = 0;
+		hi = nsigs;
+		while (lo < hi) {
+			mid = (lo + hi) / 2;
+			if (sigs[mid].sig < sig_of[i])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (to[lo] != sig_of[i]) {
+			keys_of[i] <<= (to[lo] & 0xff) - (sig_of[i] & 0xff);
+			sig_of[i] = to[lo];
+		}
+	}
+}
+
+/* Source and destination length trade places in every signature. */
+static void swap_lens(u32 *sig_of, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		sig_of[i] = (sig_of[i] & ~0xffffU) | (sig_of[i] & 0xff) << 8 |
+			    ((sig_of[i] >> 8) & 0xff);
+}
+
 /**
  * xtfw_cls_build() - the classifier of a chain
  * @keys: what each rule requires, in rule order
@@ -259,11 +432,12 @@ static int cmp_sig(const void *a, const void *b)
 struct xtfw_cls *xtfw_cls_build(const struct xtfw_cls_key *keys, u32 n,
 				bool ipv6, u32 seed)
 {
-	struct sig_count *sigs = NULL, *chosen;
+	struct sig_count *sigs = NULL, *stmp = NULL, *chosen;
 	u32 i, nsigs = 0, nchosen, catchall, *idx = NULL, *tmp = NULL;
-	u32 *gcount = NULL, *gstart = NULL, *sig_of = NULL;
+	u32 *gcount = NULL, *gstart = NULL, *sig_of = NULL, *to = NULL;
+	u64 *keys_of = NULL, budget = (u64)n + 1024;
 	struct xtfw_cls *cls;
-	unsigned int nw = ipv6 ? 10 : 4;
+	unsigned int nw = ipv6 ? 10 : 4, pass;
 	int g;
 
 	cls = xtfw_cls_zalloc(sizeof(*cls) +
@@ -282,22 +456,28 @@ struct xtfw_cls *xtfw_cls_build(const struct xtfw_cls_key *keys, u32 n,
 	tmp = xtfw_cls_zalloc((size_t)n * 2 * sizeof(u32));
 	gcount = xtfw_cls_zalloc((XTFW_CLS_MAX_GROUPS + 1) * sizeof(u32));
 	gstart = xtfw_cls_zalloc((XTFW_CLS_MAX_GROUPS + 1) * sizeof(u32));
-	if (!sig_of || !sigs || !idx || !tmp || !gcount || !gstart)
+	stmp = xtfw_cls_zalloc((size_t)n * sizeof(*stmp));
+	keys_of = xtfw_cls_zalloc((size_t)n * sizeof(u64));
+	to = xtfw_cls_zalloc((size_t)n * sizeof(u32));
+	if (!sig_of || !sigs || !idx || !tmp || !gcount || !gstart || !stmp ||
+	    !keys_of || !to)
 		goto fail;
 
-	/* the distinct tuples and their sizes */
-	for (i = 0; i < n; i++)
-		sig_of[i] = key_sig(&keys[i]);
-	memcpy(tmp, sig_of, (size_t)n * sizeof(u32));
-	sort_array(tmp, n, sizeof(u32), cmp_u32);
+	/*
+	 * The distinct tuples and their sizes, after merging prefix lengths:
+	 * of sources, then of destinations (at most n + 1024 keys more).
+	 */
 	for (i = 0; i < n; i++) {
-		if (nsigs && sigs[nsigs - 1].sig == tmp[i]) {
-			sigs[nsigs - 1].count++;
-			continue;
-		}
-		sigs[nsigs].sig = tmp[i];
-		sigs[nsigs++].count = 1;
+		sig_of[i] = key_sig(&keys[i]);
+		keys_of[i] = 1;
 	}
+	for (pass = 0; pass < 2; pass++) {
+		nsigs = count_sigs(sig_of, keys_of, n, sigs, stmp);
+		merge_lengths(sigs, nsigs, to, &budget);
+		apply_merge(sig_of, keys_of, n, sigs, to, nsigs);
+		swap_lens(sig_of, n);
+	}
+	nsigs = count_sigs(sig_of, keys_of, n, sigs, stmp);
 	/* keep the largest; the catch-all (signature 0) takes the rest */
 	nchosen = nsigs;
 	if (nsigs > XTFW_CLS_MAX_GROUPS) {
@@ -331,12 +511,11 @@ struct xtfw_cls *xtfw_cls_build(const struct xtfw_cls_key *keys, u32 n,
 
 		if (!gcount[g])
 			continue;
-		sig_mask(chosen[g].sig, nw == 4 ? 1 : 4, grp->mask);
+		group_mask(grp, chosen[g].sig, nw == 4 ? 1 : 4);
 		grp->ports = (chosen[g].sig >> 16) &
 			     (XTFW_CLS_K_SPORT | XTFW_CLS_K_DPORT);
 		cls->ngroups++;
-		if (group_build(cls, grp, keys, &idx[gstart[g]], gcount[g],
-				tmp))
+		if (group_build(cls, grp, keys, &idx[gstart[g]], gcount[g]))
 			goto fail;
 	}
 	sort_array(cls->groups, cls->ngroups, sizeof(cls->groups[0]),
@@ -353,6 +532,9 @@ out:
 	xtfw_cls_kfree(tmp);
 	xtfw_cls_kfree(gcount);
 	xtfw_cls_kfree(gstart);
+	xtfw_cls_kfree(stmp);
+	xtfw_cls_kfree(keys_of);
+	xtfw_cls_kfree(to);
 	return cls;
 }
 
@@ -398,24 +580,33 @@ static u32 first_from(const u32 *list, u32 len, u32 from)
 u32 xtfw_cls_next(const struct xtfw_cls *cls, const struct xtfw_cls_pkt *pk,
 		  u32 from)
 {
-	unsigned int nw = cls->nw, i, j;
 	u32 best = cls->nrules, w[XTFW_CLS_MAX_WORDS];
+	unsigned int i, j;
 
 	for (i = 0; i < cls->ngroups; i++) {
 		const struct cls_group *g = &cls->groups[i];
-		const u32 *slot;
-		u32 e, r;
+		u64 h = cls->seed;
+		u32 slot, e, r;
 
 		if (g->min_rule >= best)
 			break;
 		if (g->max_rule < from || (g->ports && !pk->ports))
 			continue;
-		for (j = 0; j < nw; j++)
-			w[j] = pk->w[j] & g->mask[j];
-		slot = find_slot(g, w, nw, cls->seed);
-		if (!*slot)
+		/* group_words() and hash_words() in one pass */
+		for (j = 0; j < g->nw; j++) {
+			w[j] = pk->w[g->word[j]] & g->mask[j];
+			h ^= w[j];
+			h *= HASH_MUL;
+			h ^= h >> 29;
+		}
+		/* find_slot(), inlined: this loop is the packet path */
+		slot = (u32)(h >> 32) & g->hmask;
+		while ((e = g->slots[slot]) &&
+		       !words_equal(&g->keys[(e - 1) * g->nw], w, g->nw))
+			slot = (slot + 1) & g->hmask;
+		if (!e)
 			continue;
-		e = *slot - 1;
+		e--;
 		r = first_from(&g->rules[g->first[e]],
 			       g->first[e + 1] - g->first[e], from);
 		if (r < best)

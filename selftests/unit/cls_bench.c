@@ -61,6 +61,54 @@ static void bench_key(struct xtfw_cls_key *k, u32 i)
 	}
 }
 
+/*
+ * Rule @i of the forwarding benchmark's mix (selftests/bench/rules.py),
+ * CLS_MIX=fwd: more shapes, and blocked networks of every length from /16
+ * to /28. What the classifier does not key on (interfaces, port ranges)
+ * is left out, as in the module.
+ */
+static void bench_key_fwd(struct xtfw_cls_key *k, u32 i)
+{
+	static const u16 ports[] = { 22, 25, 53, 123, 443, 3306, 5432, 8443 };
+	u32 r = i % 20;
+
+	memset(k, 0, sizeof(*k));
+	if (r < 8) {			/* 40%: -s HOST */
+		k->src[0] = htonl(0x64400000 | (rnd() & 0x3fffff));
+		k->slen = 32;
+	} else if (r < 11) {		/* 15%: -s NET/16..28 */
+		k->slen = 16 + rnd() % 13;
+		k->src[0] = htonl((0xac100000 | (rnd() & 0xfffff)) &
+				  ~0U << (32 - k->slen));
+	} else if (r < 14) {		/* 15%: -s NET/24 -p tcp --dport P */
+		k->src[0] = htonl(0x0b000000 | (rnd() & 0xffff00));
+		k->slen = 24;
+		k->flags = XTFW_CLS_K_PROTO | XTFW_CLS_K_DPORT;
+		k->proto = 6;
+		k->dport = ports[rnd() % 8];
+	} else if (r < 16) {		/* 10%: -i IF -s HOST -p udp --dport */
+		k->src[0] = htonl(0x64400000 | (rnd() & 0x3fffff));
+		k->slen = 32;
+		k->flags = XTFW_CLS_K_PROTO | XTFW_CLS_K_DPORT;
+		k->proto = 17;
+		k->dport = ports[rnd() % 8];
+	} else if (r < 18) {		/* 10%: -d HOST -p tcp --dport P */
+		k->dst[0] = htonl(0xc6120000 | (rnd() & 0x1ffff));
+		k->dlen = 32;
+		k->flags = XTFW_CLS_K_PROTO | XTFW_CLS_K_DPORT;
+		k->proto = 6;
+		k->dport = ports[rnd() % 8];
+	} else if (r < 19) {		/* 5%: -o IF -d NET/24 */
+		k->dst[0] = htonl(0x2c000000 | (rnd() & 0xffff00));
+		k->dlen = 24;
+	} else {			/* 5%: -s HOST -p tcp --dport LO:HI */
+		k->src[0] = htonl(0x64400000 | (rnd() & 0x3fffff));
+		k->slen = 32;
+		k->flags = XTFW_CLS_K_PROTO;
+		k->proto = 6;
+	}
+}
+
 static struct xtfw_cls_key *keys;
 static struct xtfw_cls *cls;
 static u32 nrules;
@@ -118,8 +166,15 @@ int main(int argc, char **argv)
 	keys = calloc(nrules, sizeof(*keys));
 	if (!keys)
 		return 1;
-	for (i = 0; i < n; i++)
-		bench_key(&keys[i], i);
+	const char *mix = getenv("CLS_MIX");
+	bool fwd = mix && !strcmp(mix, "fwd");
+
+	for (i = 0; i < n; i++) {
+		if (fwd)
+			bench_key_fwd(&keys[i], i);
+		else
+			bench_key(&keys[i], i);
+	}
 	/* the accepting rule: the client network to the server's port 80 */
 	keys[n].src[0] = htonl(0xc0a80100);
 	keys[n].slen = 24;

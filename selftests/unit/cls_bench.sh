@@ -20,19 +20,31 @@ ir()	# N MODE: instructions of run_packets per packet
 	rm -f "$out"
 }
 
-echo "| rules | groups | bytes/rule | classifier instr/packet | ratio to 10 rules | linear walk instr/packet |"
-echo "|---:|---:|---:|---:|---:|---:|"
-base=
-for n in 10 100 1000 10000 100000; do
-	info=$(./cls_bench "$n" 1)
-	groups=$(awk '{ print $4 }' <<<"$info")
-	bpr=$(awk '{ print $8 }' <<<"$info")
-	c=$(ir "$n" cls)
-	base=${base:-$c}
-	if ((n <= 10000)); then
-		l=$(ir "$n" linear)
-	else
-		l="(skipped)"
-	fi
-	echo "| $n | $groups | $bpr | $c | $(awk -v a="$c" -v b="$base" 'BEGIN { printf "%.2f", a / b }') | $l |"
-done
+table()
+{
+	local n info groups bpr c l base=
+
+	echo "| rules | groups | bytes/rule | classifier instr/packet | ratio to 10 rules | linear walk instr/packet |"
+	echo "|---:|---:|---:|---:|---:|---:|"
+	for n in 10 100 1000 10000 100000; do
+		info=$(./cls_bench "$n" 1)
+		groups=$(awk '{ print $4 }' <<<"$info")
+		bpr=$(awk '{ print $8 }' <<<"$info")
+		c=$(ir "$n" cls)
+		base=${base:-$c}
+		if ((n <= 10000)); then
+			l=$(ir "$n" linear)
+		else
+			l="(skipped)"
+		fi
+		echo "| $n | $groups | $bpr | $c | $(awk -v a="$c" -v b="$base" 'BEGIN { printf "%.2f", a / b }') | $l |"
+	done
+}
+
+echo "Five shapes (/32 and /24 sources, services, networks to a service):"
+echo
+CLS_MIX= table
+echo
+echo "The forwarding benchmark's mix (selftests/bench/rules.py; sources /16 to /28):"
+echo
+CLS_MIX=fwd table

@@ -45,8 +45,9 @@ static void rand_addr(u32 *a, bool v6)
 
 static void rand_key(struct xtfw_cls_key *k, bool v6, bool wild_tuples)
 {
-	static const u8 lens4[] = { 0, 8, 16, 24, 32 };
-	static const u8 lens6[] = { 0, 8, 16, 24, 32, 64, 128 };
+	/* some a few bits apart, which the classifier merges */
+	static const u8 lens4[] = { 0, 8, 16, 21, 24, 27, 29, 30, 32 };
+	static const u8 lens6[] = { 0, 8, 16, 24, 29, 32, 64, 125, 128 };
 	const u8 *lens = v6 ? lens6 : lens4;
 	unsigned int nl = v6 ? sizeof(lens6) : sizeof(lens4);
 
@@ -126,11 +127,71 @@ static u32 classified(const struct xtfw_cls *cls,
 	}
 }
 
+/*
+ * Prefix lengths a few bits apart merge into one group (their rules get
+ * expanded keys); farther apart, or across a 32-bit word, they do not.
+ */
+static u32 groups_of(const u8 *slens, const u8 *dlens, u32 n, bool v6)
+{
+	struct xtfw_cls_key keys[64];
+	struct xtfw_cls *cls;
+	u32 i, g;
+
+	memset(keys, 0, sizeof(keys));
+	for (i = 0; i < 40; i++) {
+		rand_addr(keys[i].src, v6);
+		rand_addr(keys[i].dst, v6);
+		keys[i].slen = slens[i % n];
+		keys[i].dlen = dlens[i % n];
+	}
+	cls = xtfw_cls_build(keys, 40, v6, 1);
+	if (!cls) {
+		fprintf(stderr, "build failed\n");
+		exit(1);
+	}
+	g = xtfw_cls_ngroups(cls);
+	xtfw_cls_free(cls);
+	return g;
+}
+
+static void test_merge(void)
+{
+	static const struct {
+		u8 s[3], d[3];
+		u32 n, groups;
+		bool v6;
+	} cases[] = {
+		{ { 28, 32 }, { 0, 0 }, 2, 1, false },
+		{ { 27, 32 }, { 0, 0 }, 2, 2, false },		/* 5 bits */
+		{ { 24, 26, 28 }, { 0, 0, 0 }, 3, 1, false },
+		{ { 32, 32 }, { 20, 24 }, 2, 1, false },	/* destinations */
+		{ { 28, 32 }, { 20, 24 }, 2, 2, false },	/* not in 2D */
+		{ { 28, 32, 32 }, { 22, 22, 24 }, 3, 1, false },	/* both */
+		{ { 28, 32, 32 }, { 20, 20, 24 }, 3, 2, false },	/* budget */
+		{ { 0, 4 }, { 0, 0 }, 2, 2, false },		/* /0 stays */
+		{ { 124, 128 }, { 0, 0 }, 2, 1, true },
+		{ { 30, 33 }, { 0, 0 }, 2, 2, true },		/* two words */
+		{ { 32, 36 }, { 0, 0 }, 2, 1, true },
+	};
+	unsigned int i;
+	u32 g;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		g = groups_of(cases[i].s, cases[i].d, cases[i].n, cases[i].v6);
+		if (g != cases[i].groups) {
+			fprintf(stderr, "merge case %u: %u groups, expected %u\n",
+				i, g, cases[i].groups);
+			exit(1);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int rounds = argc > 1 ? atoi(argv[1]) : 400, r, q;
 	unsigned long long checks = 0, hits = 0;
 
+	test_merge();
 	for (r = 0; r < rounds; r++) {
 		bool v6 = r & 1, wild = r % 5 == 4;
 		u32 n = r % 7 == 0 ? pick(20) : pick(3000), i;
