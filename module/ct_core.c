@@ -459,7 +459,7 @@ static bool charge(struct xtfw_ct_net *cn, u32 hash)
 		if (!early_drop(cn, hash)) {
 			atomic_dec(&cn->count);
 			xtfw_ct_stat_inc(cn, XTFW_CT_STAT_DROP);
-			net_warn_ratelimited("xtfw: conntrack table full, dropping packet\n");
+			net_warn_ratelimited("conntrack table full, dropping packet\n");
 			return false;
 		}
 	}
@@ -611,14 +611,18 @@ bool xtfw_ct_tuple_taken(struct xtfw_ct_net *cn, const struct xtfw_conn *c,
 
 /**
  * xtfw_ct_set_reply() - give a NATed entry its reply tuple
- * @c: the entry, not yet confirmed; only its first packet calls this
+ * @c: the entry, not yet confirmed; the caller holds c->lock
  * @reply: the new reply tuple
  * @mid: if not NULL, the tuple between DNAT and SNAT (see xtfw_ct_mid)
  *
  * Rehashes the reply node (hashes it, if insertion found it taken) and
- * adds the MID node, unless another entry holds either tuple.
+ * adds the MID node, unless another entry holds either tuple. Several
+ * packets of a new connection can be in the hooks at once (on several
+ * CPUs); c->lock makes their NAT decisions one at a time, and the reply
+ * node's state is checked again under the bucket locks all the same.
  *
- * Return: 0; -EEXIST if taken; -ENOENT if @c is dying; -ENOMEM.
+ * Return: 0; -EEXIST if taken; -ENOENT if @c is dying; -EAGAIN if th[1]
+ * or mid changed under us; -ENOMEM.
  */
 int xtfw_ct_set_reply(struct xtfw_conn *c, const struct xtfw_ct_tuple *reply,
 		      const struct xtfw_ct_tuple *mid)
@@ -631,9 +635,8 @@ int xtfw_ct_set_reply(struct xtfw_conn *c, const struct xtfw_ct_tuple *reply,
 	u32 h[4];
 	int ret = 0;
 
+	lockdep_assert_held(&c->lock);
 	if (mid) {
-		if (WARN_ON_ONCE(c->mid))
-			return -EINVAL;
 		m = kmalloc(sizeof(*m), GFP_ATOMIC);
 		if (!m)
 			return -ENOMEM;
@@ -651,6 +654,11 @@ int xtfw_ct_set_reply(struct xtfw_conn *c, const struct xtfw_ct_tuple *reply,
 	ht = ht_locked(cn, h[0]);
 	if (test_bit(XTFW_CT_B_DYING, &c->status)) {
 		ret = -ENOENT;
+	} else if (test_bit(XTFW_CT_B_REPLY_HASHED, &c->status) != hashed ||
+		   (hashed && xtfw_ct_hash(cn, &c->th[1].tuple) != h[1]) ||
+		   (m && c->mid)) {
+		/* changed since we looked, by a caller not holding c->lock */
+		ret = -EAGAIN;
 	} else if (taken_locked(ht, h[2], reply, c) ||
 		   (m && taken_locked(ht, h[3], &m->th.tuple, NULL))) {
 		ret = -EEXIST;

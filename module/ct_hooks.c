@@ -272,6 +272,18 @@ static struct xtfw_conn *find_pending(struct xtfw_ct_net *cn,
 			      &dir);
 }
 
+/* Hash the reply node that insertion found taken, if no NAT moved it. */
+static int hash_reply(struct xtfw_conn *c)
+{
+	int ret = 0;
+
+	spin_lock_bh(&c->lock);
+	if (!test_bit(XTFW_CT_B_REPLY_HASHED, &c->status))
+		ret = xtfw_ct_set_reply(c, &c->th[1].tuple, NULL);
+	spin_unlock_bh(&c->lock);
+	return ret;
+}
+
 static unsigned int xtfw_ct_confirm_hook(void *priv, struct sk_buff *skb,
 					 const struct nf_hook_state *state)
 {
@@ -291,7 +303,7 @@ static unsigned int xtfw_ct_confirm_hook(void *priv, struct sk_buff *skb,
 	} else if (!xtfw_ct_confirmed(c) &&
 		   c->owner == xtfw_ct_owner(skb) &&
 		   !test_bit(XTFW_CT_B_REPLY_HASHED, &c->status) &&
-		   xtfw_ct_set_reply(c, &c->th[1].tuple, NULL)) {
+		   hash_reply(c)) {
 		/* its reply tuple is another's, and no NAT gave it a new one */
 		xtfw_ct_stat_inc(cn, XTFW_CT_STAT_INSERT_FAILED);
 		xtfw_ct_kill(c);

@@ -531,13 +531,9 @@ static bool same_tuple(const struct xtfw_ct_tuple *a,
 	return !memcmp(a, b, XTFW_CT_KEY_LEN);
 }
 
-/*
- * Decide the NAT of @type for the first packet of @c: @tg is the rule's
- * target, or NULL for no translation (which may still move a source port
- * that is taken). Return: NF_ACCEPT or NF_DROP.
- */
-static unsigned int nat_bind(struct xtfw_pkt *pkt, struct xtfw_conn *c,
-			     const struct xtfw_target *tg, u8 type)
+/* nat_bind() with c->lock held */
+static unsigned int nat_decide(struct xtfw_pkt *pkt, struct xtfw_conn *c,
+			       const struct xtfw_target *tg, u8 type)
 {
 	const struct xtfw_nat_range *r = tg ? &tg->u.nat.range : NULL;
 	u32 flags = tg ? tg->u.nat.flags : 0;
@@ -616,13 +612,37 @@ static unsigned int nat_bind(struct xtfw_pkt *pkt, struct xtfw_conn *c,
 		if (masq && !test_and_set_bit(XTFW_CT_B_MASQ, &c->status))
 			atomic_inc(&cn->masq_count);
 	}
+	/* the tuples are written before anyone sees the decision made */
+	smp_mb__before_atomic();
 	set_bit(done, &c->status);
 	return NF_ACCEPT;
 
 failed:
 	xtfw_ct_stat_inc(cn, XTFW_CT_STAT_NAT_FAILED);
-	net_warn_ratelimited("xtfw: no free NAT mapping, dropping packet\n");
+	net_warn_ratelimited("no free NAT mapping, dropping packet\n");
 	return NF_DROP;
+}
+
+/*
+ * Decide the NAT of @type for the first packet of @c: @tg is the rule's
+ * target, or NULL for no translation (which may still move a source port
+ * that is taken). Until the entry is confirmed, every original-direction
+ * packet of the connection may come here, on any CPU; the first to take
+ * c->lock decides, and the others are translated by its decision.
+ * Return: NF_ACCEPT or NF_DROP.
+ */
+static unsigned int nat_bind(struct xtfw_pkt *pkt, struct xtfw_conn *c,
+			     const struct xtfw_target *tg, u8 type)
+{
+	unsigned int done = type == MANIP_DST ? XTFW_CT_B_DST_DONE :
+						XTFW_CT_B_SRC_DONE;
+	unsigned int verdict = NF_ACCEPT;
+
+	spin_lock_bh(&c->lock);
+	if (!test_bit(done, &c->status))
+		verdict = nat_decide(pkt, c, tg, type);
+	spin_unlock_bh(&c->lock);
+	return verdict;
 }
 
 /**
@@ -679,6 +699,7 @@ unsigned int xtfw_nat_hook(const struct xtfw_table *t, struct xtfw_pkt *pkt)
 			set_bit(done, &c->status);
 		}
 	}
+	smp_rmb();	/* the tuples of the decision; see nat_decide() */
 	return nat_packet(pkt, c, dir, type);
 }
 
