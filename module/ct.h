@@ -375,17 +375,22 @@ void xtfw_ct_recs_flush(struct xtfw_ct_net *cn, bool all);
 /**
  * xtfw_ct_hooks_sync() - register the conntrack hooks the ruleset needs
  * @xn: the namespace, with xn->commit_mutex held
- * @want: whether the ruleset has any table
+ * @want: the ruleset about to be or just published; NULL for none
+ * @add: the phase, as in xtfw_hooks_sync()
  *
- * Connection tracking runs for a family while that family has a table with
- * hooks registered (xn->hook_ops): call it after registering table hooks
- * (it may add conntrack hooks, and fail) and after unregistering them (it
- * may remove conntrack hooks, and does not fail). With @want false it
- * removes them all. Entries stay until they expire or the namespace exits.
+ * Connection tracking runs for a family while that family has a table that
+ * needs it (xtfw_table.needs_ct: the nat table, a conntrack, state or
+ * connmark match, a CONNMARK target), as nf_ct_netns_get() turns on the
+ * kernel's conntrack for iptables rules. With @add, before the new ruleset
+ * is published, it adds the hooks @want needs and removes none (it may
+ * fail); without, after publishing, it removes those @want does not need
+ * (it does not fail). Entries stay until they expire or the namespace
+ * exits.
  *
  * Return: 0 or a negative errno; on failure nothing was added.
  */
-int xtfw_ct_hooks_sync(struct xtfw_net *xn, bool want);
+int xtfw_ct_hooks_sync(struct xtfw_net *xn, const struct xtfw_ruleset *want,
+		       bool add);
 
 /**
  * xtfw_ct_classify() - find the connection and state of a table's packet

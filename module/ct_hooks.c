@@ -2,8 +2,9 @@
 /*
  * DOC: Conntrack hooks, and finding a packet's connection again
  *
- * Four hooks per family, registered while the namespace has a table of
- * that family (xtfw_ct_hooks_sync()), after nf_defrag at -400:
+ * Four hooks per family, registered while a table of that family has a
+ * rule that needs conntrack (xtfw_ct_hooks_sync()), after nf_defrag at
+ * -400:
  *
  *   PREROUTING, OUTPUT  -200 (NF_IP_PRI_CONNTRACK)   xtfw_ct_in()
  *   INPUT, POSTROUTING  INT_MAX (..._CONFIRM)        xtfw_ct_confirm_hook()
@@ -397,28 +398,31 @@ static void hooks_del(struct xtfw_ct_net *cn, u8 family)
 	WRITE_ONCE(cn->hook_families, cn->hook_families & ~BIT(family));
 }
 
-/* Families with at least one table hook registered. */
-static u8 table_families(const struct xtfw_net *xn)
+/* Families with a table whose rules need conntrack. */
+static u8 ct_families(const struct xtfw_ruleset *rs)
 {
 	unsigned int f, t;
 	u8 families = 0;
 
-	for (f = 0; f < __XTFW_FAMILY_MAX; f++)
+	for (f = 0; rs && f < __XTFW_FAMILY_MAX; f++)
 		for (t = 0; t < __XTFW_TABLE_MAX; t++)
-			if (xn->hook_ops[f][t])
+			if (rs->tables[f][t] && rs->tables[f][t]->needs_ct)
 				families |= BIT(f);
 	return families;
 }
 
-int xtfw_ct_hooks_sync(struct xtfw_net *xn, bool want)
+int xtfw_ct_hooks_sync(struct xtfw_net *xn, const struct xtfw_ruleset *want,
+		       bool add)
 {
-	u8 families = want ? table_families(xn) : 0, added = 0;
+	u8 families = ct_families(want), added = 0;
 	struct xtfw_ct_net *cn;
 	unsigned int f;
 	int ret = 0;
 
 	lockdep_assert_held(&xn->commit_mutex);
 	cn = families ? xtfw_ct_net_create(xn) : xtfw_ct_net_get(xn);
+	if (cn && add)
+		families |= cn->hook_families;
 	if (!cn)
 		return families ? -ENOMEM : 0;
 	mutex_lock(&cn->mutex);

@@ -160,7 +160,7 @@ int xtfw_hooks_sync(struct xtfw_net *xn, const struct xtfw_ruleset *want,
 			}
 		}
 	}
-	return xtfw_ct_hooks_sync(xn, want);
+	return xtfw_ct_hooks_sync(xn, want, add);
 }
 
 void xtfw_hooks_unregister_all(struct xtfw_net *xn)

@@ -40,7 +40,7 @@ static void __net_exit xtfw_net_pre_exit(struct net *net)
 	mutex_lock(&xn->commit_mutex);
 	xn->exiting = true;
 	xtfw_hooks_unregister_all(xn);
-	xtfw_ct_hooks_sync(xn, false);
+	xtfw_ct_hooks_sync(xn, NULL, false);
 	mutex_unlock(&xn->commit_mutex);
 }
 

@@ -433,6 +433,36 @@ static int check_hooks(struct xtfw_table *t, struct xtfw_parse_ctx *ctx)
 	return 0;
 }
 
+/*
+ * Does the table need connection tracking? Like nf_ct_netns_get() for
+ * iptables, the rules that read or write an entry turn it on for their
+ * family, and nothing else does: a stateless ruleset pays nothing for it.
+ * NOTRACK alone does not need it: with no tracking, nothing is tracked.
+ */
+static bool table_needs_ct(const struct xtfw_table *t)
+{
+	const struct xtfw_rule *r;
+	u32 i, j, k;
+
+	if (t->id == XTFW_TABLE_NAT)
+		return true;
+	for (i = 0; i < t->nchains; i++) {
+		for (j = 0; j < t->chains[i]->nrules; j++) {
+			r = t->chains[i]->rules[j];
+			if (r->target.type == XTFW_TARGET_CONNMARK)
+				return true;
+			for (k = 0; k < r->nmatches; k++)
+				switch (r->matches[k].type) {
+				case XTFW_MATCH_CONNTRACK:
+				case XTFW_MATCH_STATE:
+				case XTFW_MATCH_CONNMARK:
+					return true;
+				}
+		}
+	}
+	return false;
+}
+
 static int table_validate(struct xtfw_table *t, struct xtfw_parse_ctx *ctx)
 {
 	int ret;
@@ -446,6 +476,7 @@ static int table_validate(struct xtfw_table *t, struct xtfw_parse_ctx *ctx)
 		ret = check_hooks(t, ctx);
 	if (!ret)
 		ret = build_classifiers(t, ctx);
+	t->needs_ct = table_needs_ct(t);
 	ctx->chain = NULL;
 	ctx->rulenum = 0;
 	return ret;

@@ -287,6 +287,7 @@ struct xtfw_chain {
 
 struct xtfw_table {
 	u8 family, id;
+	bool needs_ct;			/* a rule uses conntrack; nat always */
 	u32 nchains, cap;
 	s32 builtin[XTFW_NUMHOOKS];	/* chain index per hook, or -1 */
 	struct xtfw_chain **chains;	/* built-ins first, hook order */

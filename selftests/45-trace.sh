@@ -143,6 +143,9 @@ test_ct_events()
 	local file
 
 	file=$(mktemp) && defer rm -f "$file"
+	# a rule that reads the state turns tracking on, as for iptables
+	check_ok "ct: a stateful rule" ns_xtctl "$server" -4 -A OUTPUT \
+		-m conntrack --ctstate ESTABLISHED -j ACCEPT
 	monitor "$server" "$file" ct -4 --timeout 3
 	tcp_hello "$client" 10.0.1.2 22 >/dev/null
 	ns_xtctl "$server" ct flush
