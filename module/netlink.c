@@ -151,7 +151,8 @@ static int do_step(struct net *net, struct xtfw_txn *txn,
 		pctr = &ctr;
 	}
 	if (step == STEP_NEWCHAIN)
-		return xtfw_txn_newchain(txn, ctx, attrs[XTFW_A_POLICY], pctr);
+		return xtfw_txn_newchain(txn, ctx, attrs[XTFW_A_POLICY],
+					 attrs[XTFW_A_CHAIN_FROM], pctr);
 	if (GENL_REQ_ATTR_CHECK(info, XTFW_A_RULE))
 		return -EINVAL;
 	return xtfw_txn_newrule(net, txn, ctx, attrs[XTFW_A_RULE], pctr);

@@ -140,4 +140,6 @@ const struct nla_policy xtfw_attr_policy[XTFW_A_MAX + 1] = {
 	[XTFW_A_CT_CONF]	= NLA_POLICY_NESTED(xtfw_ctconf_policy),
 	[XTFW_A_EXPLAIN]	= NLA_POLICY_NESTED(xtfw_explain_policy),
 	[XTFW_A_CT_STATS]	= NLA_POLICY_NESTED(xtfw_ctstats_policy),
+	[XTFW_A_CHAIN_FROM]	= { .type = NLA_NUL_STRING,
+				    .len = XTFW_CHAIN_MAXNAMELEN - 1 },
 };

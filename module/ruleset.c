@@ -559,8 +559,10 @@ static void carry_counters(struct xtfw_table *nt, struct xtfw_table *ot)
 		return;
 	for (ci = 0; ci < nt->nchains; ci++) {
 		struct xtfw_chain *nc = nt->chains[ci];
-		struct xtfw_chain *oc = xtfw_table_find_chain(ot, nc->name,
-							      NULL);
+		struct xtfw_chain *oc;
+
+		oc = xtfw_table_find_chain(ot, nc->from[0] ? nc->from :
+					   nc->name, NULL);
 
 		if (oc)
 			carry_chain(nc, oc);

@@ -157,7 +157,7 @@ static int table_of(struct xtfw_txn *txn, struct xtfw_parse_ctx *ctx,
 }
 
 int xtfw_txn_newchain(struct xtfw_txn *txn, struct xtfw_parse_ctx *ctx,
-		      const struct nlattr *policy,
+		      const struct nlattr *policy, const struct nlattr *from,
 		      const struct xtfw_counters *ctr)
 {
 	struct xtfw_table *t;
@@ -177,6 +177,12 @@ int xtfw_txn_newchain(struct xtfw_txn *txn, struct xtfw_parse_ctx *ctx,
 		c = xtfw_table_add_chain(t, ctx->chain);
 		if (IS_ERR(c))
 			return PTR_ERR(c);
+	}
+	if (from) {
+		if (c->hook >= 0)
+			return xtfw_parse_error(ctx, from,
+						"a built-in chain cannot be renamed");
+		nla_strscpy(c->from, from, sizeof(c->from));
 	}
 	if (policy)
 		c->policy = nla_get_u8(policy) == XTFW_VERDICT_DROP ?

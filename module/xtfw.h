@@ -283,6 +283,7 @@ struct xtfw_chain {
 	u32 nrules, cap;
 	struct xtfw_rule **rules;
 	struct xtfw_cls *cls;		/* NULL: walk the rules */
+	char from[XTFW_CHAIN_MAXNAMELEN]; /* renamed from: counters' source */
 };
 
 struct xtfw_table {
@@ -420,7 +421,7 @@ void xtfw_txn_poison(struct xtfw_txn *txn);
 int xtfw_txn_newtable(struct xtfw_txn *txn, u8 family, u8 table);
 void xtfw_txn_deltable(struct xtfw_txn *txn, u8 family, u8 table);
 int xtfw_txn_newchain(struct xtfw_txn *txn, struct xtfw_parse_ctx *ctx,
-		      const struct nlattr *policy,
+		      const struct nlattr *policy, const struct nlattr *from,
 		      const struct xtfw_counters *ctr);
 int xtfw_txn_newrule(struct net *net, struct xtfw_txn *txn,
 		     struct xtfw_parse_ctx *ctx, const struct nlattr *spec,

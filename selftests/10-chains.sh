@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Chain traversal: jump, goto, RETURN, fall-through and policies, proven by
-# exact per-rule counters; and the commit-time checks of the jump graph
+# exact per-rule counters; renaming (-E) keeps the counters; and the commit-time checks of the jump graph
 # (undefined chain, loop, nesting too deep) which must change nothing.
 #
 #   client (10.0.1.1) ── veth ── server (10.0.1.2)   rules in server INPUT
@@ -82,6 +82,24 @@ X -A INPUT -p icmp -j RETURN
 X -A INPUT -p icmp -j DROP
 pings 1
 check_eq "RETURN in INPUT applies the policy (ACCEPT)" 0 $?
+
+# -E renames a chain: the rules that jump to it follow, and every counter
+# stays, its own rules' (the kernel carries them over) and the jumps'.
+X -F INPUT
+X -Z
+X -A INPUT -p icmp -j A
+X -A INPUT -p icmp -j ACCEPT
+pings 2
+check_ok "-E A AA" X -E A AA
+check_eq "the jump follows the rename" "-A INPUT -p icmp -j AA" \
+	"$(X -S INPUT | grep -- '-j AA')"
+check_fail "the old name is gone" X -L A
+check_eq "the jump keeps its counter" 2 "$(pkts INPUT 1)"
+check_eq "the renamed chain keeps its counters" "2 2 2 0" \
+	"$(pkts AA 1) $(pkts AA 2) $(pkts AA 3) $(pkts AA 4)"
+pings 1
+check_eq "and counts on" "3 3" "$(pkts INPUT 1) $(pkts AA 2)"
+check_ok "-E AA A" X -E AA A
 
 # Commit-time checks: each bad change fails and leaves the ruleset as it was.
 before=$(X -S)

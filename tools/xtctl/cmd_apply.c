@@ -180,8 +180,17 @@ static void rename_chain(const struct cmd *c, struct table *t,
 				continue;
 			strcpy(r->tg.chain, c->newname);
 			rule_forget_raw(r);
+			/*
+			 * A changed rule: the kernel cannot carry its counters
+			 * over, so send them (what counts between the dump and
+			 * the commit is lost, for these rules only).
+			 */
+			r->has_counters = true;
 		}
 	}
+	/* its rules, unchanged, keep their counters in the kernel */
+	if (!ch->from[0])
+		strcpy(ch->from, ch->name);
 	table_rename_chain(t, ch, c->newname);
 }
 

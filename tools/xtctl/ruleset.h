@@ -15,6 +15,7 @@ struct chain {
 	uint8_t policy;			/* enum xtfw_verdict */
 	bool has_counters;		/* send policy counters (-c) */
 	uint64_t pkts, bytes;
+	char from[XTFW_CHAIN_MAXNAMELEN]; /* -E: the kernel's name for it */
 	uint32_t refs;			/* as the kernel reported them */
 	bool refs_known;
 	struct rule **rules;

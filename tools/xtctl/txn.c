@@ -46,6 +46,9 @@ static void put_chain(struct txn_sink *s, uint8_t family,
 					   c->policy));
 	if (c->builtin && c->has_counters)
 		put_counters(nlh, room, c->pkts, c->bytes);
+	if (c->from[0])
+		need(mnl_attr_put_strz_check(nlh, room, XTFW_A_CHAIN_FROM,
+					     c->from));
 	s->end(s, c->line ? c->line : t->line);
 }
 

@@ -59,6 +59,8 @@
  * Rule counters: a rule carried over unchanged (same chain, same XTFW_A_RULE
  * bytes) keeps its counters across a replace, and so do the policies of
  * built-in chains. XTFW_A_COUNTERS on NEWRULE / NEWCHAIN sets them instead.
+ * XTFW_A_CHAIN_FROM on the NEWCHAIN of a user chain renames: its rules keep
+ * the counters of the same rules in the old table's chain of that name.
  *
  * DUMPS
  *
@@ -155,6 +157,7 @@ enum xtfw_attr {
 	XTFW_A_TRACE,		/* nest, enum xtfw_trace_attr (events) */
 	XTFW_A_CT_EVENT,	/* u8, enum xtfw_ct_event (events) */
 	XTFW_A_EXPLAIN,		/* nest, enum xtfw_explain_attr */
+	XTFW_A_CHAIN_FROM,	/* string: NEWCHAIN, renamed from this chain */
 	__XTFW_A_MAX
 };
 
