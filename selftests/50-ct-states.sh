@@ -5,14 +5,15 @@
 # reply (NEW, ESTABLISHED), a reply with no request (INVALID), UDP to a
 # closed port and an answer to a closed port (the ICMP errors are RELATED,
 # in both directions), an ICMP error about no connection (INVALID),
-# NOTRACK (UNTRACKED, and no entry), IPv6 neighbour solicitation
-# (UNTRACKED), a first packet dropped by a rule (no entry) and a later one
-# (the entry stays), CONNMARK. The entries are checked line by line in
-# conntrack -L format. IPv4 and IPv6.
+# NOTRACK and CT --notrack (UNTRACKED, and no entry), IPv6 neighbour
+# solicitation (UNTRACKED), a first packet dropped by a rule (no entry) and
+# a later one (the entry stays), CONNMARK. The entries are checked line by
+# line in conntrack -L format. IPv4 and IPv6.
 #
 #   client ──────────── router ──────────────────── server
-#   raw: drop udp       raw: NOTRACK udp 7100       raw: drop udp 7300-7499
-#   5300-5499           FORWARD -j CTSTATE
+#   raw: drop udp       raw: NOTRACK udp 7100,      raw: drop udp 7300-7499
+#   5300-5499           CT --notrack udp 7150
+#                       FORWARD -j CTSTATE
 #
 # timeout: 600
 
@@ -48,14 +49,14 @@ set_family()
 	fi
 }
 
-# step NAME NS EXPR EXPECTED: zero the counts, send EXPR from NS, check.
+# step NAME NS EXPR EXPECTED: send EXPR from NS ($client or $server),
+# check how the router's counts moved (ct_step).
 step()
 {
-	local name=$1 ns=$2 expr=$3 expected=$4
+	local name=$1 ns=$2 expr=$3 expected=$4 side=c
 
-	ns_xtctl "$router" "$fam" -Z CTSTATE
-	send_pkts "$ns" "$expr" || ksft_fail "cannot send $expr"
-	ct_check_counts "$fam: $name" "$router" "$fam" CTSTATE "$expected"
+	[[ $ns == "$server" ]] && side=s
+	ct_step "$name" "$side" "$expr" "$expected"
 }
 
 # entry NAME EXPECTED FILTER...: the router's entries, timeouts as T.
@@ -114,6 +115,11 @@ test_notrack()
 	step "NOTRACK: UNTRACKED" "$client" \
 		"$IP_CS/UDP(sport=5100, dport=7100)" "$(ct_counts 0 0 0 1 1)"
 	entry "no entry for NOTRACK" "" --dport 7100
+	check_ok "$fam: raw CT --notrack" ns_xtctl "$router" "$fam" -t raw \
+		-A PREROUTING -p udp --dport 7150 -j CT --notrack
+	step "CT --notrack: UNTRACKED" "$client" \
+		"$IP_CS/UDP(sport=5150, dport=7150)" "$(ct_counts 0 0 0 1 1)"
+	entry "no entry for CT --notrack" "" --dport 7150
 }
 
 test_dropped()
@@ -174,16 +180,18 @@ test_family()
 		--dport 5300:5499 -j DROP || ksft_fail "cannot shield $client"
 	ns_xtctl "$server" "$fam" -t raw -A PREROUTING -p udp \
 		--dport 7300:7499 -j DROP || ksft_fail "cannot shield $server"
+	ct_serve_start "$fam"
 	test_echo
 	test_related
 	test_notrack
 	test_dropped
 	test_connmark
 	test_nd
+	ct_serve_stop
 }
 
 require_root
-require_cmd ip
+require_cmd ip taskset
 require_scapy
 xtfw_load
 ct_require

@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # TCP tracking, segment by segment: the handshake, retransmissions, RSTs
-# beyond the window, below it and at the exact sequence, RSTs and SYN/ACKs
-# for no connection, a bare ACK picked up when tcp_loose is 1 and INVALID
-# when 0, stale SYN/ACKs, RST in CLOSE_WAIT, the close to TIME_WAIT and a
-# SYN reopening it, data and ACKs outside the window. Each segment is
+# beyond the window, below it, in it but not exact (kept) and at the exact
+# sequence (closes), RSTs, SYN/ACKs and FIN/ACKs for no connection, a bare
+# ACK picked up when tcp_loose is 1 and INVALID when 0, stale SYN/ACKs (from
+# the wrong side, or acking data never sent), RST in CLOSE_WAIT, the close
+# to TIME_WAIT and a SYN reopening it, data and ACKs outside the window, a
+# refused SYN (its RST deletes the entry), simultaneous open. Each segment is
 # crafted (ct_tcp.py) and its state read from the router's counters; the
 # entry's TCP state from "xtctl ct list". IPv4 and IPv6.
 #
@@ -41,7 +43,7 @@ run_segments()
 		check_eq "$fam: $name" "$expected" "$actual"
 		checks=$((checks + 1))
 	done <<<"$out"
-	check_eq "$fam: ct_tcp.py ran every check" "60 0" "$checks $rc"
+	check_eq "$fam: ct_tcp.py ran every check" "84 0" "$checks $rc"
 }
 
 test_family()

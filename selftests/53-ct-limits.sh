@@ -5,7 +5,8 @@
 #  * max 20, 30 new UDP flows: each of the last 10 evicts an entry that is
 #    not assured (early_drop 10), the table stays at 20;
 #  * max 20, all 20 entries assured (TCP handshakes): 10 new flows are
-#    dropped (drop 10), and the established connections keep working;
+#    dropped (drop 10, none evicted, none forwarded), and the established
+#    connections keep working;
 #  * short timeouts expire entries, and a UDP flow answered after two
 #    seconds becomes an assured stream with the stream timeout;
 #  * 2000 flows: the table grows under them, and a dump lists each once.
@@ -62,10 +63,11 @@ _count_is()
 
 test_early_drop()
 {
-	local early
+	local early drop
 
 	ns_xtctl "$router" ct flush 2>/dev/null
 	early=$(ct_stat early_drop)
+	drop=$(ct_stat drop)
 	ns_xtctl "$router" "$fam" -Z CTSTATE
 	udp_flows 30 10000
 	ct_check_counts "$fam: 30 new flows passed" "$router" "$fam" CTSTATE \
@@ -73,13 +75,14 @@ test_early_drop()
 	check_eq "$fam: the table holds max entries" 20 "$(ct_count "$router")"
 	check_eq "$fam: 10 unassured entries made room" \
 		$((early + 10)) "$(ct_stat early_drop)"
+	check_eq "$fam: no packet was dropped" "$drop" "$(ct_stat drop)"
 	check_eq "$fam: the last flow has its entry" 1 \
 		"$(ct_entries "$router" "$fam" --sport 10029 | wc -l)"
 }
 
 test_full()
 {
-	local drop
+	local drop early
 
 	ns_xtctl "$router" ct flush 2>/dev/null
 	check_ok "$fam: 20 assured connections" \
@@ -89,11 +92,17 @@ test_full()
 	check_eq "$fam: 20 entries, all assured" 20 \
 		"$(ct_entries "$router" "$fam" --status ASSURED | wc -l)"
 	drop=$(ct_stat drop)
+	early=$(ct_stat early_drop)
 	ns_xtctl "$router" "$fam" -Z CTSTATE
+	ns_xtctl "$server" "$fam" -t raw -Z PREROUTING
 	udp_flows 10 11000
-	check_eq "$fam: 10 new flows dropped, none evicted" $((drop + 10)) \
-		"$(ct_stat drop)"
+	check_eq "$fam: 10 new flows dropped" $((drop + 10)) "$(ct_stat drop)"
+	check_eq "$fam: none evicted" "$early" "$(ct_stat early_drop)"
 	check_eq "$fam: the table still holds 20" 20 "$(ct_count "$router")"
+	ct_check_counts "$fam: none reached FORWARD" "$router" "$fam" CTSTATE \
+		"$(ct_counts 0 0 0 0 0)"
+	check_eq "$fam: none reached the server" 0 \
+		"$(rule_pkts "$server" "$fam" raw PREROUTING 2)"
 	send_pkts "$client" "$IP_CS/TCP(sport=20005, dport=80, flags='A', seq=1001, ack=5001, window=64000)" ||
 		ksft_fail "cannot send"
 	ct_check_counts "$fam: an established connection still works" \

@@ -115,3 +115,120 @@ ct_counts()
 {
 	echo "NEW=$1 ESTABLISHED=$2 RELATED=$3 INVALID=$4 UNTRACKED=$5"
 }
+
+# ct_stat_of NS NAME: one counter of "xtctl ct stats" in NS (found, new,
+# invalid, insert_failed, drop, early_drop, search_restart).
+ct_stat_of()
+{
+	ns_xtctl "$1" ct stats 2>/dev/null | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# ct_stats_of NS NAME...: "NAME=n ..." of those counters, for deltas.
+ct_stats_of()
+{
+	local ns=$1 name out=
+	shift
+
+	for name in "$@"; do
+		out+="${out:+ }$name=$(ct_stat_of "$ns" "$name")"
+	done
+	echo "$out"
+}
+
+# ct_stats_delta BEFORE AFTER: "NAME=n ..." of AFTER minus BEFORE (both
+# from ct_stats_of with the same names).
+ct_stats_delta()
+{
+	local -a b a
+	local i out=
+
+	read -r -a b <<<"$1"
+	read -r -a a <<<"$2"
+	for i in "${!a[@]}"; do
+		out+="${out:+ }${a[i]%%=*}=$((${a[i]#*=} - ${b[i]#*=}))"
+	done
+	echo "$out"
+}
+
+# ct_serve_start FAMILY: start "ct_tcp.py --serve" between $client and
+# $server, counting at $router's CTSTATE chain (ct_state_chain), so that
+# ct_step sends crafted packets without starting python each time. Stopped
+# by ct_serve_stop, or when the test exits.
+ct_serve_start()
+{
+	[[ -z ${CT_SERVE_PID:-} ]] || ct_serve_stop
+	# shellcheck disable=SC2086,SC2154 # $XTCTL may have arguments
+	coproc CT_SERVE { exec taskset -c 0 "$PYTHON" "$SELFTESTS_DIR/ct_tcp.py" \
+		--serve "$1" "$client" "$router" "$server" $XTCTL; }
+	# shellcheck disable=SC2034 # bash sets CT_SERVE_PID
+	CT_SERVE_FDS=("${CT_SERVE[@]}")
+	if [[ -z ${CT_SERVE_DEFERRED:-} ]]; then
+		CT_SERVE_DEFERRED=1
+		defer ct_serve_stop
+	fi
+}
+
+ct_serve_stop()
+{
+	local fd=${CT_SERVE_FDS[1]:-}
+
+	[[ -n ${CT_SERVE_PID:-} ]] || return 0
+	[[ -z $fd ]] || exec {fd}>&-
+	kill "$CT_SERVE_PID" 2>/dev/null
+	wait "$CT_SERVE_PID" 2>/dev/null
+	CT_SERVE_PID=
+	CT_SERVE_FDS=()
+}
+
+# ct_step NAME SIDE EXPR EXPECTED: send the packets of the scapy EXPR from
+# SIDE (c: $client, s: $server) and check how far the router's CTSTATE
+# counters moved: EXPECTED is a ct_counts line. The check is named
+# "$fam: NAME".
+ct_step()
+{
+	local name=$1 side=$2 expr=$3 expected=$4 actual
+
+	echo "[+] ct_step $side: $expr" >&2
+	[[ -n ${CT_SERVE_FDS[1]:-} ]] || ksft_fail "ct_tcp.py --serve is not running"
+	printf '%s\t%s\n' "$side" "$expr" >&"${CT_SERVE_FDS[1]}"
+	read -r -t 60 actual <&"${CT_SERVE_FDS[0]}" ||
+		ksft_fail "ct_tcp.py --serve did not answer"
+	check_eq "${fam:+$fam: }$name" "$expected" "$actual"
+}
+
+# ct_static_arp: static IPv4 neighbours on both links of ct_router (IPv6
+# has them already), so that no ARP traffic is counted and no burst of
+# first packets overflows the queue of a neighbour being resolved.
+ct_static_arp()
+{
+	if ! ip -n "$client" neigh replace 10.0.1.2 lladdr 02:00:00:00:01:02 \
+		dev veth0 nud permanent ||
+	   ! ip -n "$router" neigh replace 10.0.1.1 lladdr 02:00:00:00:01:01 \
+		dev lan0 nud permanent ||
+	   ! ip -n "$router" neigh replace 10.0.2.2 lladdr 02:00:00:00:02:02 \
+		dev wan0 nud permanent ||
+	   ! ip -n "$server" neigh replace 10.0.2.1 lladdr 02:00:00:00:02:01 \
+		dev veth0 nud permanent; then
+		ksft_fail "cannot set static ARP entries"
+	fi
+}
+
+# ct_shield NS...: drop every IPv4 and IPv6 packet that arrives on veth0 of
+# each NS, at tc ingress, before any netfilter hook: such an end never
+# answers the packets a test crafts, and needs no firewall of its own (so
+# no conntrack of its own, and fragments leave it as they were crafted).
+# ARP still passes.
+ct_shield()
+{
+	local ns proto
+
+	for ns in "$@"; do
+		tc -n "$ns" qdisc add dev veth0 ingress ||
+			ksft_fail "cannot add an ingress qdisc in $ns"
+		for proto in ip ipv6; do
+			tc -n "$ns" filter add dev veth0 ingress protocol "$proto" \
+				matchall action drop ||
+				ksft_fail "cannot shield $ns with tc"
+		done
+	done
+}

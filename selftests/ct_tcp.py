@@ -4,9 +4,20 @@
 
 Usage: ct_tcp.py -4|-6 CLIENT_NS ROUTER_NS SERVER_NS XTCTL...
        ct_tcp.py --handshakes N PORT -4|-6 CLIENT_NS ROUTER_NS SERVER_NS
+       ct_tcp.py --serve -4|-6 CLIENT_NS ROUTER_NS SERVER_NS XTCTL...
 
 The second form only opens N connections, from client ports PORT on,
 each with a complete handshake (so assured), and checks nothing.
+
+The third form is a server for shell tests (ct_lib.sh: ct_serve_start,
+ct_step), which would otherwise start python and scapy once per packet:
+it reads lines "SIDE<TAB>EXPR" from stdin, SIDE c (client) or s
+(server), EXPR a scapy expression for a packet or a list of packets (as
+pkt.py's), sends them from that side and answers one line, how much each
+CTSTATE counter of the router moved: "NEW=n ESTABLISHED=n RELATED=n
+INVALID=n UNTRACKED=n" (ct_lib.sh's ct_counts), or "ERROR: ..." when the
+expression or the send failed. It waits until the counters have moved
+and held still for a moment, or for a second when nothing moves.
 
 Both ends' segments are crafted here (scapy), and sent from raw sockets
 opened in the client and server namespaces, one at a time, so the order
@@ -33,6 +44,9 @@ import subprocess
 import sys
 import time
 
+import scapy.layers.inet
+import scapy.layers.inet6
+import scapy.layers.l2
 from scapy.layers.inet import IP, TCP
 from scapy.layers.inet6 import IPv6
 
@@ -101,6 +115,25 @@ class Path:
             time.sleep(0.02)
         return "NOT SEEN"
 
+    def settle(self, before, timeout=1.0, still=0.06):
+        """How far each counter moved from before: once they moved and
+        held still for a moment, or after timeout if nothing moves."""
+        deadline = time.monotonic() + timeout
+        last, since = before, time.monotonic()
+        while True:
+            now = self.counters()
+            t = time.monotonic()
+            if now != last:
+                last, since = now, t
+            elif last != before and t - since >= still:
+                break
+            if t > deadline and last == before:
+                break
+            if t > deadline + 3:
+                break
+            time.sleep(0.02)
+        return [b - a for a, b in zip(before, last)]
+
     def entry(self, port):
         """The TCP state of the connection from client port, or NONE."""
         if self.native:
@@ -112,9 +145,10 @@ class Path:
         out = subprocess.run(["ip", "netns", "exec", self.router, "cat",
                               "/proc/net/nf_conntrack"],
                              capture_output=True, text=True, check=True).stdout
+        family = "ipv6" if self.fam == "-6" else "ipv4"
         for line in out.splitlines():
             f = line.split()
-            if f[2] == "tcp" and f"sport={port}" in f:
+            if f[0] == family and f[2] == "tcp" and f"sport={port}" in f:
                 return f[5]
         return "NONE"
 
@@ -150,6 +184,8 @@ def case_no_connection(p, port):
     p.check("RST for no connection", "INVALID", p.send("c", port, "R", 1000))
     p.check("RST/ACK for no connection", "INVALID", p.send("c", port, "RA", 1000, 1))
     p.check("SYN/ACK for no connection", "INVALID", p.send("c", port, "SA", 1000, 1))
+    p.check("FIN/ACK for no connection, even loose", "INVALID",
+            p.send("c", port, "FA", 1000, 1))
     p.check("entry after them", "NONE", p.entry(port))
 
 
@@ -204,6 +240,40 @@ def case_time_wait(p, port):
     p.check("entry reopened", "SYN_SENT", p.entry(port))
 
 
+def case_rst_in_window(p, port):
+    p.handshake("rst in window", port)
+    p.check("RST in the window, not exact: kept for a challenge ACK", "ESTABLISHED",
+            p.send("s", port, "R", 5101))
+    p.check("entry after the inexact RST", "ESTABLISHED", p.entry(port))
+    p.check("then the RST at the exact sequence", "ESTABLISHED", p.send("s", port, "R", 5001))
+    p.check("entry after it", "CLOSE", p.entry(port))
+
+
+def case_refused(p, port):
+    p.check("SYN to a closed port", "NEW", p.send("c", port, "S", 1000))
+    p.check("RST/ACK answering it", "ESTABLISHED", p.send("s", port, "RA", 0, 1001))
+    p.check("entry after the refusal", "NONE", p.entry(port))
+
+
+def case_synack_bad_ack(p, port):
+    p.check("SYN, then a SYN/ACK with a bad ack", "NEW", p.send("c", port, "S", 1000))
+    p.check("SYN/ACK acking data never sent", "INVALID",
+            p.send("s", port, "SA", 5000, 1001 + 100000))
+    p.check("entry after the bad SYN/ACK", "SYN_SENT", p.entry(port))
+    p.check("the right SYN/ACK", "ESTABLISHED", p.send("s", port, "SA", 5000, 1001))
+    p.check("entry after the right one", "SYN_RECV", p.entry(port))
+
+
+def case_simultaneous_open(p, port):
+    p.check("SYN, then a crossing SYN", "NEW", p.send("c", port, "S", 1000))
+    p.check("the server's crossing SYN", "ESTABLISHED", p.send("s", port, "S", 5000))
+    p.check("entry after crossing SYNs", "SYN_SENT2", p.entry(port))
+    p.check("the client's SYN/ACK", "ESTABLISHED", p.send("c", port, "SA", 1000, 5001))
+    p.check("entry after the client's SYN/ACK", "SYN_RECV", p.entry(port))
+    p.check("the server's ACK", "ESTABLISHED", p.send("s", port, "A", 5001, 1001))
+    p.check("entry after simultaneous open", "ESTABLISHED", p.entry(port))
+
+
 def case_window(p, port):
     p.handshake("window", port)
     p.check("data beyond the receiver's window", "INVALID",
@@ -214,7 +284,8 @@ def case_window(p, port):
 
 
 CASES = [case_retransmission, case_rst, case_no_connection, case_loose, case_strict,
-         case_stale_synack, case_close_wait_rst, case_time_wait, case_window]
+         case_stale_synack, case_close_wait_rst, case_time_wait, case_window,
+         case_rst_in_window, case_refused, case_synack_bad_ack, case_simultaneous_open]
 
 
 def handshakes(argv):
@@ -229,9 +300,43 @@ def handshakes(argv):
     return 0
 
 
+def serve(argv):
+    """The --serve loop: one answer line per request line."""
+    fam, client, router, server = argv[2:6]
+    p = Path(fam, client, router, server, argv[6:])
+    ns = {"c": client, "s": server}
+    socks = {}
+    env = {}
+    for mod in (scapy.layers.l2, scapy.layers.inet, scapy.layers.inet6):
+        env.update((k, v) for k, v in vars(mod).items() if not k.startswith("_"))
+    for line in sys.stdin:
+        line = line.rstrip("\n")
+        if not line:
+            continue
+        try:
+            side, expr = line.split("\t", 1)
+            pkts = eval(expr, env)  # pylint: disable=eval-used
+            if not isinstance(pkts, list):
+                pkts = [pkts]
+            before = p.counters()
+            for pkt in pkts:
+                af = socket.AF_INET6 if IPv6 in pkt else socket.AF_INET
+                if (side, af) not in socks:
+                    socks[side, af] = socket_in(ns[side], af)
+                dst = pkt[IPv6].dst if af == socket.AF_INET6 else pkt[IP].dst
+                socks[side, af].sendto(bytes(pkt), (dst, 0))
+            moved = p.settle(before)
+            print(" ".join(f"{s}={d}" for s, d in zip(STATES, moved)), flush=True)
+        except Exception as e:  # pylint: disable=broad-except
+            print(f"ERROR: {type(e).__name__}: {e}", flush=True)
+    return 0
+
+
 def main(argv):
     if argv[1] == "--handshakes":
         return handshakes(argv)
+    if argv[1] == "--serve":
+        return serve(argv)
     fam, client, router, server = argv[1:5]
     p = Path(fam, client, router, server, argv[5:])
     for i, case in enumerate(CASES):
