@@ -29,23 +29,15 @@ declare fam C S IP_CS IP_SC ICMP_ECHO ICMP_REPLY UNREACH ICMP_PROTO
 
 set_family()
 {
-	fam=$1
+	ct_family "$1"
 	if [[ $fam == -4 ]]; then
-		C=10.0.1.1 S=10.0.2.2
-		IP_CS="IP(src=\"$C\", dst=\"$S\")"
-		IP_SC="IP(src=\"$S\", dst=\"$C\")"
 		ICMP_ECHO='ICMP(type=8, id=77, seq=1)'
 		ICMP_REPLY='ICMP(type=0, id=99, seq=1)'
 		UNREACH='ICMP(type=3, code=3)'
-		ICMP_PROTO=1
 	else
-		C=fd00:1::1 S=fd00:2::2
-		IP_CS="IPv6(src=\"$C\", dst=\"$S\")"
-		IP_SC="IPv6(src=\"$S\", dst=\"$C\")"
 		ICMP_ECHO='ICMPv6EchoRequest(id=77, seq=1)'
 		ICMP_REPLY='ICMPv6EchoReply(id=99, seq=1)'
 		UNREACH='ICMPv6DestUnreach(code=4)'
-		ICMP_PROTO=58
 	fi
 }
 

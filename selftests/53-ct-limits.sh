@@ -29,16 +29,7 @@ declare fam C S IP_CS IP_SC
 
 set_family()
 {
-	fam=$1
-	if [[ $fam == -4 ]]; then
-		C=10.0.1.1 S=10.0.2.2
-		IP_CS="IP(src=\"$C\", dst=\"$S\")"
-		IP_SC="IP(src=\"$S\", dst=\"$C\")"
-	else
-		C=fd00:1::1 S=fd00:2::2
-		IP_CS="IPv6(src=\"$C\", dst=\"$S\")"
-		IP_SC="IPv6(src=\"$S\", dst=\"$C\")"
-	fi
+	ct_family "$1"
 }
 
 # ct_stat NAME: one counter of "xtctl ct stats"

@@ -33,25 +33,13 @@ source "$(dirname "$0")/mt_lib.sh"
 source "$(dirname "$0")/ct_lib.sh"
 
 declare client router server
+# shellcheck disable=SC2034 # IP_C2S is read through ip_proto's nameref
 declare fam C C2 S IP_CS IP_C2S IP_SC ICMP_PROTO ICMP_NAME NH
 
 # shellcheck disable=SC2034 # IP_* are read through ip_proto's nameref
 set_family()
 {
-	fam=$1
-	if [[ $fam == -4 ]]; then
-		C=10.0.1.1 C2=10.0.1.3 S=10.0.2.2
-		IP_CS="IP(src=\"$C\", dst=\"$S\")"
-		IP_C2S="IP(src=\"$C2\", dst=\"$S\")"
-		IP_SC="IP(src=\"$S\", dst=\"$C\")"
-		ICMP_PROTO=1 ICMP_NAME=icmp NH=proto
-	else
-		C=fd00:1::1 C2=fd00:1::3 S=fd00:2::2
-		IP_CS="IPv6(src=\"$C\", dst=\"$S\")"
-		IP_C2S="IPv6(src=\"$C2\", dst=\"$S\")"
-		IP_SC="IPv6(src=\"$S\", dst=\"$C\")"
-		ICMP_PROTO=58 ICMP_NAME=icmpv6 NH=nh
-	fi
+	ct_family "$1"
 }
 
 # ip_proto SRC_DST PROTO: the IP header of direction SRC_DST ("CS", "SC",

@@ -50,19 +50,11 @@ generic 600"
 
 set_family()
 {
-	fam=$1
+	ct_family "$1"
 	if [[ $fam == -4 ]]; then
-		C=10.0.1.1 S=10.0.2.2
-		IP_CS="IP(src=\"$C\", dst=\"$S\")"
-		IP_SC="IP(src=\"$S\", dst=\"$C\")"
 		ICMP_REQ="ICMP(type=8, id=IDENT, seq=1)"
-		ICMP_NAME=icmp ICMP_PROTO=1 NH=proto
 	else
-		C=fd00:1::1 S=fd00:2::2
-		IP_CS="IPv6(src=\"$C\", dst=\"$S\")"
-		IP_SC="IPv6(src=\"$S\", dst=\"$C\")"
 		ICMP_REQ="ICMPv6EchoRequest(id=IDENT, seq=1)"
-		ICMP_NAME=icmpv6 ICMP_PROTO=58 NH=nh
 	fi
 }
 

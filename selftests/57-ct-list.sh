@@ -33,24 +33,7 @@ declare fam C C2 S IP_CS IP_C2S IP_SC
 
 set_family()
 {
-	fam=$1
-	if [[ $fam == -4 ]]; then
-		C=10.0.1.1 C2=10.0.1.3 S=10.0.2.2
-	else
-		C=fd00:1::1 C2=fd00:1::3 S=fd00:2::2
-	fi
-	IP_CS=$(ip_hdr "$C" "$S")
-	IP_C2S=$(ip_hdr "$C2" "$S")
-	IP_SC=$(ip_hdr "$S" "$C")
-}
-
-ip_hdr()
-{
-	if [[ $1 == *:* ]]; then
-		echo "IPv6(src=\"$1\", dst=\"$2\")"
-	else
-		echo "IP(src=\"$1\", dst=\"$2\")"
-	fi
+	ct_family "$1"
 }
 
 # line NAME FAMILY: the expected "ct list" line of entry NAME, timeout T

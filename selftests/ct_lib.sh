@@ -232,3 +232,26 @@ ct_shield()
 		done
 	done
 }
+
+# ct_family FAMILY (-4 or -6): the addresses of ct_router's ends and the
+# scapy headers between them: fam, C (client), C2 (a second client
+# address), S (server), IP_CS, IP_C2S, IP_SC; ICMP_PROTO, ICMP_NAME, and NH
+# (the scapy field of the next protocol: proto or nh).
+# shellcheck disable=SC2034 # for the tests
+ct_family()
+{
+	fam=$1
+	if [[ $fam == -4 ]]; then
+		C=10.0.1.1 C2=10.0.1.3 S=10.0.2.2
+		IP_CS="IP(src=\"$C\", dst=\"$S\")"
+		IP_C2S="IP(src=\"$C2\", dst=\"$S\")"
+		IP_SC="IP(src=\"$S\", dst=\"$C\")"
+		ICMP_PROTO=1 ICMP_NAME=icmp NH=proto
+	else
+		C=fd00:1::1 C2=fd00:1::3 S=fd00:2::2
+		IP_CS="IPv6(src=\"$C\", dst=\"$S\")"
+		IP_C2S="IPv6(src=\"$C2\", dst=\"$S\")"
+		IP_SC="IPv6(src=\"$S\", dst=\"$C\")"
+		ICMP_PROTO=58 ICMP_NAME=icmpv6 NH=nh
+	fi
+}
