@@ -26,7 +26,7 @@
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-declare client server server2
+declare client server server2 server3
 
 RULES4="*mangle
 :PREROUTING ACCEPT [3:180]
@@ -251,6 +251,20 @@ check_match "with xtctl's reason" "conntrack:3: timeout tcp nosuchstate 10: .*no
 check_eq "the good lines applied" "2500 1 20" \
 	"$(X2 ct get max) $(X2 ct get tcp_loose) $(X2 ct get timeout | sed -n 's/^icmp //p')"
 check_eq "the rules restored all the same" "$rules4" "$(ruleset "$server2")"
+
+# Without unshare -n, xtfw-save keeps every setting, each in a form that
+# "xtctl ct set" takes back: a third namespace gets them all.
+printf '#!/bin/sh\necho "unshare: not allowed" >&2\nexit 1\n' >"$tmp/bin/unshare"
+chmod +x "$tmp/bin/unshare"
+all=$(settings "$server2")
+PATH=$tmp/bin:$PATH xtfw_save "$server2" -d "$dir" >/dev/null
+check_eq "without unshare -n, xtfw-save still succeeds" 0 "$?"
+check_match "and says it saves every setting" "saving every conntrack setting" "$(cat "$tmp/err")"
+check_eq "conntrack: every setting" "$(wc -l <<<"$all")" "$(grep -vc '^#' "$dir/conntrack")"
+setup_ns server3
+check_ok "xtfw-restore of every setting" xtfw_restore "$server3" -d "$dir"
+check_eq "a new namespace gets every setting exactly" "$all" "$(settings "$server3")"
+check_eq "and the rules" "$rules4" "$(ruleset "$server3")"
 
 if command -v shellcheck >/dev/null; then
 	check_ok "shellcheck xtfw-save xtfw-restore" shellcheck -s sh "$save" "$restore"
