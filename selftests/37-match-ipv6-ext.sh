@@ -3,10 +3,14 @@
 #
 # The IPv6 extension header matches rt (--rt-type, --rt-segsleft, "!") and
 # frag (--fragid, --fragfirst, --fragmore, --fraglast, "!"), counted exactly
-# on crafted packets. xtfw's connection tracking reassembles fragments with
-# nf_defrag_ipv6 before any table sees them (as ip6tables does with the
-# kernel's conntrack loaded), so INPUT sees the reassembled datagram, with no
-# fragment header, and never the incomplete one: -m frag counts nothing.
+# on crafted packets, twice:
+#  * with stateless rules nothing reassembles before the tables (as with
+#    ip6tables when no rule of the namespace needs conntrack): INPUT sees
+#    each fragment, and -m frag counts them;
+#  * once a rule needs conntrack, it reassembles fragments with
+#    nf_defrag_ipv6 before any table sees them (as ip6tables does then), so
+#    INPUT sees the reassembled datagram, with no fragment header, and never
+#    the incomplete one: -m frag counts nothing.
 #
 #   client                                   server
 #   veth0 fd00:1::1  ─────────────────────  veth0 fd00:1::2
@@ -43,8 +47,9 @@ PKTS=(
 	"$IP6/IPv6ExtHdrFragment(id=300, offset=0, m=1)/UDP(sport=1, dport=7000)/Raw(b'x' * 16)"
 	"$IP6/UDP(sport=1, dport=7000)"
 )
-#       1 2 3 4 5 6 7 8 9 10
-EXPECT="2 1 1 1 0 0 0 0 0 0"
+#               1 2 3 4 5 6 7 8 9 10
+EXPECT_FRAGS="2 1 1 1 3 2 1 2 2 1"
+EXPECT_DEFRAG="2 1 1 1 0 0 0 0 0 0"
 
 test_counters()
 {
@@ -56,7 +61,14 @@ test_counters()
 			return
 	done
 	check_ok "send the crafted packets" send_pkts "$client" "${PKTS[@]}"
-	check_eq "per-rule packet counters" "$EXPECT" \
+	check_eq "per-rule packet counters, fragments seen" "$EXPECT_FRAGS" \
+		"$(rule_counts "$server" -6 filter INPUT)"
+
+	check_ok "a rule that needs conntrack" ns_xtctl "$server" -6 -A OUTPUT \
+		-m conntrack --ctstate INVALID
+	ns_xtctl "$server" -6 -Z INPUT
+	check_ok "send the crafted packets again" send_pkts "$client" "${PKTS[@]}"
+	check_eq "per-rule packet counters, reassembled first" "$EXPECT_DEFRAG" \
 		"$(rule_counts "$server" -6 filter INPUT)"
 }
 

@@ -163,6 +163,8 @@ test_on_demand()
 	local v4='IP(src="10.0.1.1", dst="10.0.2.2")/UDP(sport=PORT, dport=9)'
 	local v6='IPv6(src="fd00:1::1", dst="fd00:2::2")/UDP(sport=PORT, dport=9)'
 
+	ns_xtctl "$r" ct set timeout udp unreplied 600 ||
+		ksft_fail "cannot set the UDP timeout"
 	check_ok "stateless rules" ns_xtctl "$r" -A FORWARD -p udp -j ACCEPT
 	check_ok "stateless rules, IPv6" ns_xtctl "$r" -6 -A FORWARD -p udp -j ACCEPT
 	send_pkts "$client_a" "${v4/PORT/4001}" "${v6/PORT/4001}"
