@@ -3,6 +3,10 @@
 #   make                 module for KDIR and xtctl
 #   make modules-all     the module for every installed kernel (build/KVER/)
 #   make check           build, userspace unit tests, VM selftests on all kernels
+#   make check-debug     the selftests on a KASAN/lockdep/kmemleak kernel built
+#                        from linux-source-6.1 (cached in build/debug-kernel/;
+#                        hours under TCG, so not in check; TESTS=... for some)
+#   make debug-kernel    only build that kernel
 #   make demo            boot a VM and show xtfw filtering real traffic
 #   make bench           forwarding benchmark in the VM vs iptables/nftables
 #                        (BENCH_KERNEL=KVER, default the newest; not in check)
@@ -29,7 +33,7 @@ MODULE_SRCS := $(wildcard $(TOP)/module/*.[ch]) $(TOP)/uapi/linux/xtfw.h \
 	       $(TOP)/Kbuild $(TOP)/dkms.conf
 
 .PHONY: all module modules-all xtctl check check-unit check-vm demo deps \
-	vm-shell selftests \
+	vm-shell selftests check-debug debug-kernel \
 	style sparse dkms-build dkms-install dkms-remove install clean \
 	install-xtctl install-data uninstall deb check-man check-completion \
 	check-deb
@@ -62,6 +66,17 @@ check-vm: xtctl
 # unit tests and VM selftests, summed up in one closing line
 check: xtctl
 	$(TOP)/scripts/check.sh $(TESTS)
+
+# The debug kernel (selftests/vm/debug-kernel.sh): Debian's linux-source-6.1
+# with KASAN, lockdep, kmemleak and the rest of debug-kernel/debug.config,
+# built once under nice -n 19 (about 40 minutes on 2 cores) and cached.
+debug-kernel:
+	$(TOP)/selftests/vm/debug-kernel.sh
+
+# The selftests on the debug kernel; fails on any KASAN, lockdep, WARNING,
+# BUG or kmemleak report. Not part of check (see selftests/README.md).
+check-debug: xtctl
+	$(TOP)/selftests/vm/check.sh --debug $(TESTS)
 
 # an interactive shell in the VM (VM_KERNEL=KVER, default the newest)
 vm-shell: modules-all xtctl

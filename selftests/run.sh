@@ -9,7 +9,9 @@
 # as "20-policy", "20-policy.sh" or by path. Default: all, sorted.
 #
 # Each test runs as "bash TEST" from selftests/ with a timeout (the test's
-# "# timeout: SECS" line, else $XTFW_TEST_TIMEOUT, else 300s) and reports
+# "# timeout: SECS" line, else $XTFW_TEST_TIMEOUT, else 300s; multiplied by
+# $XTFW_TIMEOUT_SCALE, default 1, for slow kernels such as the debug kernel
+# of check.sh --debug) and reports
 # by kselftest exit status: 0 pass, 1 fail, 4 skip (with the reason from its
 # last "SKIP: ..." line). The output of failed tests is always shown,
 # of the others with --verbose. As root, a last check "kernel log clean"
@@ -27,6 +29,7 @@ SELFTESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$SELFTESTS_DIR/klog.sh"
 
 DEFAULT_TIMEOUT=${XTFW_TEST_TIMEOUT:-300}
+TIMEOUT_SCALE=${XTFW_TIMEOUT_SCALE:-1}
 TAP=0
 VERBOSE=0
 TESTS=()
@@ -116,7 +119,7 @@ test_timeout()
 	local t
 
 	t=$(sed -n 's/^# timeout: *\([0-9]\{1,\}\) *$/\1/p' "$1" | head -n1)
-	echo "${t:-$DEFAULT_TIMEOUT}"
+	echo "$((${t:-$DEFAULT_TIMEOUT} * TIMEOUT_SCALE))"
 }
 
 run_one()

@@ -10,12 +10,23 @@
 #
 #   XTFW-VM-READY ...       the guest is up, the command starts
 #   XTFW-VM-KLOG: <line>    a kernel log line that reports a problem
+#   XTFW-VM-KMEMLEAK: <line> a line of /sys/kernel/debug/kmemleak after the
+#                           command (xtfw_kmemleak=1, the debug kernel)
 #   XTFW-VM-TAINT=<n>       /proc/sys/kernel/tainted
 #   XTFW-VM-EXIT=<status>   the command's exit status (last line)
 #
 # xtfw_timeout=N bounds the command from inside the guest; on expiry the
 # blocked tasks are dumped (sysrq w) before the usual checks, which says more
 # about a hang than run-vm.sh killing QEMU would. The status is then 124.
+#
+# xtfw_kmods=DIR (a kernel build tree under /xtfw, run-vm.sh --kernel-tree):
+# the kernel is not one of the host's, so /lib/modules/KVER is made on a
+# tmpfs from DIR's modules.builtin*, which lets modprobe succeed for the
+# modules built into it (lib.sh modprobes xtfw's dependencies).
+#
+# xtfw_kmemleak=1: leaks reported before the command (the boot's) are
+# cleared; after it, two scans (an object must stay unreferenced across
+# scans and be older than 5s to count) and the report is printed.
 
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/tmp LANG=C.UTF-8 TERM=${TERM:-vt100}
@@ -61,6 +72,44 @@ run_shell()
 	setsid -c bash -i </dev/ttyS0 >/dev/ttyS0 2>&1
 }
 
+# /lib/modules/KVER for a kernel built from source, from its build tree.
+setup_builtin_modules()
+{
+	local tree=/xtfw/$1 dir
+
+	dir=/lib/modules/$(uname -r)
+	mount -t tmpfs -o mode=0755 kmods /lib/modules || return 1
+	mkdir -p "$dir"
+	cp "$tree"/modules.builtin "$tree"/modules.builtin.modinfo "$dir"/ || return 1
+	touch "$dir/modules.order"
+	depmod -a "$(uname -r)"
+}
+
+KMEMLEAK=/sys/kernel/debug/kmemleak
+
+kmemleak_clear()
+{
+	[[ -w $KMEMLEAK ]] || { echo "xtfw-vm: no $KMEMLEAK"; return; }
+	echo scan >"$KMEMLEAK"
+	echo clear >"$KMEMLEAK"
+}
+
+kmemleak_report()
+{
+	local line
+
+	if [[ ! -w $KMEMLEAK ]]; then
+		echo "XTFW-VM-KMEMLEAK: no $KMEMLEAK (kmemleak off or disabled)"
+		return
+	fi
+	sleep 6
+	echo scan >"$KMEMLEAK"
+	echo scan >"$KMEMLEAK"
+	while IFS= read -r line; do
+		echo "XTFW-VM-KMEMLEAK: $line"
+	done <"$KMEMLEAK"
+}
+
 check_kernel()
 {
 	local line
@@ -75,13 +124,21 @@ check_kernel()
 
 main()
 {
-	local run timeout status
+	local run timeout status kmods kmemleak
 
 	hostname xtfw-vm
 	ip link set lo up
 	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 	# Show KERN_WARNING and worse on the console, as the test runs.
 	echo 5 >/proc/sys/kernel/printk
+
+	kmods=$(param xtfw_kmods)
+	if [[ -n $kmods ]]; then
+		setup_builtin_modules "$kmods" ||
+			echo "xtfw-vm: cannot make /lib/modules/$(uname -r) from /xtfw/$kmods"
+	fi
+	kmemleak=$(param xtfw_kmemleak)
+	[[ $kmemleak != 1 ]] || kmemleak_clear
 
 	echo "XTFW-VM-READY kernel=$(uname -r) uptime=$(cut -d' ' -f1 /proc/uptime)"
 	run=$(param xtfw_run)
@@ -98,6 +155,7 @@ main()
 		fi
 	fi
 
+	[[ $kmemleak != 1 ]] || kmemleak_report
 	check_kernel
 	echo "XTFW-VM-EXIT=$status"
 	echo o >/proc/sysrq-trigger

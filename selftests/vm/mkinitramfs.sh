@@ -2,12 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Usage: selftests/vm/mkinitramfs.sh KVER OUT
+#        selftests/vm/mkinitramfs.sh --no-modules OUT
 #
 # Build the initramfs of the xtfw test VM for kernel KVER into OUT (an
 # uncompressed newc cpio: the kernel unpacks it faster than it would inflate
 # a compressed one, and it is only a few MB). It holds busybox-static, the
 # virtio/9p modules of KVER that are not built in (decompressed: busybox
-# insmod does not read .ko.xz) and init.sh as /init.
+# insmod does not read .ko.xz) and init.sh as /init. With --no-modules it
+# holds no modules, for a kernel with virtio and 9p built in (the debug
+# kernel, run-vm.sh --kernel-tree).
 #
 # OUT.stamp records what OUT was built from (this script, init.sh, busybox,
 # the module files); when nothing changed, OUT is left alone.
@@ -77,11 +80,13 @@ main()
 	local -a modules
 
 	[[ -n $kver && -n $out && $# -eq 2 ]] || die "usage: mkinitramfs.sh KVER OUT"
-	[[ -d /lib/modules/$kver ]] || die "no /lib/modules/$kver"
-
 	busybox=$(find_busybox)
-	mapfile -t modules < <(list_modules "$kver")
-	((${#modules[@]} > 0)) || die "modprobe found no 9p modules for $kver"
+	modules=()
+	if [[ $kver != --no-modules ]]; then
+		[[ -d /lib/modules/$kver ]] || die "no /lib/modules/$kver"
+		mapfile -t modules < <(list_modules "$kver")
+		((${#modules[@]} > 0)) || die "modprobe found no 9p modules for $kver"
+	fi
 
 	stamp=$(stamp_of "$busybox" "${modules[@]}")
 	if [[ -f $out && -f $out.stamp && $(<"$out.stamp") == "$stamp" ]]; then
@@ -97,7 +102,7 @@ main()
 	cp "$busybox" "$staging/bin/busybox"
 	install -m 0755 "$HERE/init.sh" "$staging/init"
 	: >"$staging/modules/order"
-	for mod in "${modules[@]}"; do
+	for mod in "${modules[@]+"${modules[@]}"}"; do
 		add_module "$mod" "$staging/modules"
 	done
 
@@ -106,7 +111,7 @@ main()
 		cpio --null --create --format=newc --owner=0:0 --quiet) >"$out.tmp"
 	mv "$out.tmp" "$out"
 	echo "$stamp" >"$out.stamp"
-	echo "mkinitramfs: built $out for $kver ($(du -k "$out" | cut -f1) KiB," \
+	echo "mkinitramfs: built $out for ${kver#--} ($(du -k "$out" | cut -f1) KiB," \
 	     "modules: $(tr '\n' ' ' <"$staging/modules/order"))"
 }
 

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Usage: selftests/vm/run-vm.sh [--kernel KVER] [--timeout SECS] [--log FILE]
-#                               [--] [CMD [ARG...]]
+# Usage: selftests/vm/run-vm.sh [--kernel KVER | --kernel-tree DIR | --debug]
+#                               [--timeout SECS] [--log FILE] [--] [CMD [ARG...]]
 #        selftests/vm/run-vm.sh --list-kernels
 #
 # Boot a Debian kernel under QEMU (TCG) with the host root and this checkout
@@ -22,6 +22,15 @@
 # KVER defaults to the newest kernel that has /boot/vmlinuz-KVER and headers
 # (--list-kernels). Only one VM runs at a time on a machine: a second run
 # waits for the first (lock file $XTFW_VM_LOCK, default /tmp/xtfw-vm.lock).
+#
+# --kernel-tree DIR boots a kernel built from source instead: DIR/vmlinux
+# (PVH entry), with everything the VM needs built in, so the initramfs has
+# no modules. DIR must lie inside this checkout: the guest mounts a tmpfs
+# on /lib/modules and fills /lib/modules/KVER from DIR's modules.builtin*,
+# so that modprobe of a built-in module succeeds. --debug is --kernel-tree
+# with the debug kernel of debug-kernel.sh (which must be built), 2 GiB of
+# memory for KASAN's shadow and kmemleak, and panic_on_warn=1; the guest
+# then also runs a kmemleak scan after the command (XTFW-VM-KMEMLEAK lines).
 
 set -euo pipefail
 shopt -s extglob
@@ -33,6 +42,9 @@ source "$REPO/selftests/klog.sh"
 
 TIMEOUT=
 KVER=
+TREE=
+DEBUG=0
+MEMORY=1G
 LOG=
 QEMU_PID=
 RUN_DIR=
@@ -79,6 +91,8 @@ parse_args()
 	while (($#)); do
 		case $1 in
 		--kernel)	KVER=${2:?}; shift ;;
+		--kernel-tree)	TREE=$(cd "${2:?}" && pwd); shift ;;
+		--debug)	DEBUG=1 ;;
 		--timeout)	TIMEOUT=${2:?}; shift ;;
 		--log)		LOG=${2:?}; shift ;;
 		--list-kernels)	list_kernels; exit 0 ;;
@@ -91,6 +105,21 @@ parse_args()
 	done
 	CMD=("$@")
 	[[ -z $TIMEOUT || $TIMEOUT =~ ^[0-9]+$ ]] || usage
+	if ((DEBUG)) && [[ -z $TREE ]]; then
+		TREE=$("$HERE/debug-kernel.sh" --print) ||
+			{ echo "run-vm: build the debug kernel first (make debug-kernel)" >&2; exit 125; }
+	fi
+	if ((DEBUG)); then
+		MEMORY=2G
+	fi
+	if [[ -n $TREE ]]; then
+		[[ $TREE == "$REPO"/* ]] ||
+			{ echo "run-vm: --kernel-tree must lie inside $REPO" >&2; exit 125; }
+		[[ -f $TREE/vmlinux && -f $TREE/include/config/kernel.release ]] ||
+			{ echo "run-vm: no built kernel in $TREE" >&2; exit 125; }
+		KVER=$(<"$TREE/include/config/kernel.release")
+		return
+	fi
 	if [[ -z $KVER ]]; then
 		KVER=$(list_kernels | tail -n1)
 		[[ -n $KVER ]] || { echo "run-vm: no kernel with headers in /boot" >&2; exit 125; }
@@ -101,6 +130,9 @@ parse_args()
 kernel_cmdline()
 {
 	local args="console=ttyS0 quiet panic=-1 xtfw_run=${RUN_DIR#"$REPO"/}"
+
+	[[ -z $TREE ]] || args+=" xtfw_kmods=${TREE#"$REPO"/}"
+	((DEBUG == 0)) || args+=" panic_on_warn=1 log_buf_len=8M xtfw_kmemleak=1"
 
 	if ((${#CMD[@]} == 0)); then
 		args+=" xtfw_shell=1 xtfw_term=${TERM:-vt100}"
@@ -120,6 +152,10 @@ boot_image()
 	local bz=/boot/vmlinuz-$KVER out=$REPO/build/vm/vmlinux-$KVER
 	local stamp offset
 
+	if [[ -n $TREE ]]; then
+		echo "$TREE/vmlinux"
+		return
+	fi
 	stamp=$(stat -L -c '%s %Y' "$bz")
 	if [[ -f $out && $(cat "$out.stamp" 2>/dev/null) == "$stamp" ]]; then
 		echo "$out"
@@ -148,7 +184,7 @@ qemu_args()
 
 	# shellcheck disable=SC2054 # the commas belong to QEMU options
 	QEMU=(qemu-system-x86_64
-		-accel tcg,thread=multi -cpu max -m 1G -smp 2
+		-accel tcg,thread=multi -cpu max -m "$MEMORY" -smp 2
 		-nographic -no-reboot -nic none
 		-kernel "$(boot_image)" -initrd "$initrd"
 		-append "$(kernel_cmdline)"
@@ -221,7 +257,7 @@ verdict()
 	fi
 
 	klog=$( { grep -a -E '^\[ *[0-9]+\.[0-9]+\] ' "$log" || true; } | klog_bad_lines
-		grep -a '^XTFW-VM-KLOG: ' "$log" || true)
+		grep -a -E '^XTFW-VM-(KLOG|KMEMLEAK): ' "$log" || true)
 	if [[ -n $klog ]]; then
 		say "FAIL: the kernel reported problems:"
 		while IFS= read -r line; do say "  $line"; done <<<"$klog"
@@ -294,8 +330,13 @@ main()
 		flock "$LOCK_FD"
 	fi
 
-	initrd=$REPO/build/vm/initramfs-$KVER.cpio
-	"$HERE/mkinitramfs.sh" "$KVER" "$initrd"
+	if [[ -n $TREE ]]; then
+		initrd=$REPO/build/vm/initramfs-builtin.cpio
+		"$HERE/mkinitramfs.sh" --no-modules "$initrd"
+	else
+		initrd=$REPO/build/vm/initramfs-$KVER.cpio
+		"$HERE/mkinitramfs.sh" "$KVER" "$initrd"
+	fi
 
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
