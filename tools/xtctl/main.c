@@ -59,9 +59,10 @@ int main(int argc, char **argv)
 
 		argv[1] = argv[2];
 		argv[2] = fam;
-		/* trace add|del, monitor trace|ct: after their verb */
+		/* trace add|del, monitor trace|ct, ct list...: after the verb */
 		if (argc > 3 && (!strcmp(argv[1], "trace") ||
-				 !strcmp(argv[1], "monitor"))) {
+				 !strcmp(argv[1], "monitor") ||
+				 !strcmp(argv[1], "ct"))) {
 			argv[2] = argv[3];
 			argv[3] = fam;
 		}
