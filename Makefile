@@ -34,7 +34,7 @@ MODULE_SRCS := $(wildcard $(TOP)/module/*.[ch]) $(TOP)/uapi/linux/xtfw.h \
 
 .PHONY: all module modules-all xtctl check check-unit check-vm demo deps \
 	vm-shell selftests check-debug debug-kernel \
-	style sparse dkms-build dkms-install dkms-remove install clean \
+	style sparse dkms-build dkms-install dkms-remove dkms-check install clean \
 	install-xtctl install-data uninstall deb check-man check-completion \
 	check-deb
 
@@ -118,6 +118,10 @@ dkms-install:
 
 dkms-remove:
 	$(TOP)/scripts/dkms.sh remove
+
+# install for every kernel, check where it went, remove (what CI runs)
+dkms-check:
+	$(TOP)/scripts/dkms.sh check
 
 # Where make install puts things; the deb build uses the same targets.
 PREFIX ?= /usr
