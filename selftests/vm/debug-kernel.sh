@@ -4,8 +4,8 @@
 # Usage: selftests/vm/debug-kernel.sh [--print]
 #
 # Build the xtfw debug kernel, or find it already built, and print the
-# directory of its build tree (the KDIR for "make module", with vmlinux,
-# the PVH-bootable ELF, in it) as the last line of stdout.
+# directory of its build tree (the KDIR for "make module", with
+# arch/x86/boot/bzImage in it) as the last line of stdout.
 #
 # The kernel is Debian's linux-source-6.1 (/usr/src/linux-source-6.1.tar.xz)
 # configured as x86_64_defconfig + kvm_guest.config + debug-kernel/debug.config
@@ -14,8 +14,9 @@
 #
 #   src-VERSION/         the source, extracted once per package version
 #   KEY/                 objects, .config, vmlinux, Module.symvers; KEY is
-#                        a hash of the fragment, the package version and
-#                        RECIPE below, so a changed config builds anew
+#                        a hash of the fragment's options, the package
+#                        version and RECIPE below, so a changed config
+#                        builds anew (a changed comment does not)
 #   KEY/.xtfw-built      written last: the tree is complete
 #   KEY/build.log        the build's output
 #
@@ -115,7 +116,7 @@ main()
 	[[ -f $FRAGMENT ]] || die "no $FRAGMENT"
 
 	version=$(source_version)
-	key=$( { echo "$version"; echo "$RECIPE"; cat "$FRAGMENT"; } |
+	key=$( { echo "$version"; echo "$RECIPE"; grep -v -e '^#' -e '^$' "$FRAGMENT"; } |
 		sha256sum | cut -c1-16)
 	src=$OUT/src-$version
 	obj=$OUT/$key

@@ -23,8 +23,8 @@
 # (--list-kernels). Only one VM runs at a time on a machine: a second run
 # waits for the first (lock file $XTFW_VM_LOCK, default /tmp/xtfw-vm.lock).
 #
-# --kernel-tree DIR boots a kernel built from source instead: DIR/vmlinux
-# (PVH entry), with everything the VM needs built in, so the initramfs has
+# --kernel-tree DIR boots a kernel built from source instead (its bzImage),
+# with everything the VM needs built in, so the initramfs has
 # no modules. DIR must lie inside this checkout: the guest mounts a tmpfs
 # on /lib/modules and fills /lib/modules/KVER from DIR's modules.builtin*,
 # so that modprobe of a built-in module succeeds. --debug is --kernel-tree
@@ -115,7 +115,7 @@ parse_args()
 	if [[ -n $TREE ]]; then
 		[[ $TREE == "$REPO"/* ]] ||
 			{ echo "run-vm: --kernel-tree must lie inside $REPO" >&2; exit 125; }
-		[[ -f $TREE/vmlinux && -f $TREE/include/config/kernel.release ]] ||
+		[[ -f $TREE/arch/x86/boot/bzImage && -f $TREE/include/config/kernel.release ]] ||
 			{ echo "run-vm: no built kernel in $TREE" >&2; exit 125; }
 		KVER=$(<"$TREE/include/config/kernel.release")
 		return
@@ -152,8 +152,11 @@ boot_image()
 	local bz=/boot/vmlinuz-$KVER out=$REPO/build/vm/vmlinux-$KVER
 	local stamp offset
 
+	# Not the PVH entry for a tree: 6.1's PVH setup code is KASAN
+	# instrumented and runs before KASAN's shadow exists (the debug kernel
+	# triple-faults at once), so it boots the bzImage.
 	if [[ -n $TREE ]]; then
-		echo "$TREE/vmlinux"
+		echo "$TREE/arch/x86/boot/bzImage"
 		return
 	fi
 	stamp=$(stat -L -c '%s %Y' "$bz")
