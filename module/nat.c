@@ -531,6 +531,12 @@ static bool same_tuple(const struct xtfw_ct_tuple *a,
 	return !memcmp(a, b, XTFW_CT_KEY_LEN);
 }
 
+/* The status bit saying the NAT of @type is decided. */
+static unsigned int done_bit(u8 type)
+{
+	return type == MANIP_DST ? XTFW_CT_B_DST_DONE : XTFW_CT_B_SRC_DONE;
+}
+
 /* nat_bind() with c->lock held */
 static unsigned int nat_decide(struct xtfw_pkt *pkt, struct xtfw_conn *c,
 			       const struct xtfw_target *tg, u8 type)
@@ -539,8 +545,7 @@ static unsigned int nat_decide(struct xtfw_pkt *pkt, struct xtfw_conn *c,
 	u32 flags = tg ? tg->u.nat.flags : 0;
 	struct xtfw_ct_tuple cur, cand, reply;
 	const struct xtfw_ct_tuple *mid = NULL;
-	unsigned int done = type == MANIP_DST ? XTFW_CT_B_DST_DONE :
-						XTFW_CT_B_SRC_DONE;
+	unsigned int done = done_bit(type);
 	struct xtfw_ct_net *cn = c->cn;
 	bool masq = false, changed = false;
 	u16 pmin = 0, pmax = 0;
@@ -634,8 +639,7 @@ failed:
 static unsigned int nat_bind(struct xtfw_pkt *pkt, struct xtfw_conn *c,
 			     const struct xtfw_target *tg, u8 type)
 {
-	unsigned int done = type == MANIP_DST ? XTFW_CT_B_DST_DONE :
-						XTFW_CT_B_SRC_DONE;
+	unsigned int done = done_bit(type);
 	unsigned int verdict = NF_ACCEPT;
 
 	spin_lock_bh(&c->lock);
@@ -671,8 +675,7 @@ unsigned int xtfw_nat_target(const struct xtfw_target *tg,
 unsigned int xtfw_nat_hook(const struct xtfw_table *t, struct xtfw_pkt *pkt)
 {
 	u8 type = manip_of_hook(pkt->state->hook);
-	unsigned int done = type == MANIP_DST ? XTFW_CT_B_DST_DONE :
-						XTFW_CT_B_SRC_DONE;
+	unsigned int done = done_bit(type);
 	unsigned int verdict;
 	struct xtfw_conn *c;
 	u8 dir;
