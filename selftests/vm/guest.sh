@@ -122,6 +122,38 @@ check_kernel()
 	echo "XTFW-VM-TAINT=$(cat /proc/sys/kernel/tainted)"
 }
 
+# Keep on, for the whole run, the static keys that tests would otherwise
+# flip while packets flow. Under QEMU 7.2's multi-threaded TCG, a 6.12
+# guest that patches a static key while the other vCPU forwards a flood
+# through the patched site sometimes executes the breakpoint that
+# text_poke_bp() had already taken out again: "Oops: int3" at
+# ip_rcv+0x42 (nf_hooks_needed, which flips when the last hook of a kind
+# goes, e.g. at rmmod xtfw) or at __netif_receive_skb_core+0x3f
+# (netstamp_needed_key, which every ping's SO_TIMESTAMP flips), with xtfw
+# on no stack; 6.1 never showed it. A real host keeps these keys on
+# anyway (any firewall, any time-stamping socket). With them on, hooks
+# come and go by swapping the hook arrays, without patching kernel text;
+# what xtfw's own teardown does is tested all the same.
+pin_static_keys()
+{
+	nft -f - <<'EOF' ||
+table inet xtfw_vm_keys {
+	chain keep_pre { type filter hook prerouting priority 0; }
+	chain keep_in { type filter hook input priority 0; }
+	chain keep_fwd { type filter hook forward priority 0; }
+	chain keep_out { type filter hook output priority 0; }
+	chain keep_post { type filter hook postrouting priority 0; }
+}
+EOF
+		echo "xtfw-vm: cannot pin the netfilter static keys (nft)"
+	python3 -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+# SO_TIMESTAMP, which the socket module does not name
+s.setsockopt(socket.SOL_SOCKET, 29, 1)
+while True:
+    time.sleep(3600)' &
+}
+
 main()
 {
 	local run timeout status kmods kmemleak
@@ -139,6 +171,7 @@ main()
 	fi
 	kmemleak=$(param xtfw_kmemleak)
 	[[ $kmemleak != 1 ]] || kmemleak_clear
+	pin_static_keys
 
 	echo "XTFW-VM-READY kernel=$(uname -r) uptime=$(cut -d' ' -f1 /proc/uptime)"
 	run=$(param xtfw_run)
