@@ -12,15 +12,20 @@
 
 #include "errpos.h"
 
+/*
+ * Does a word begin or end at @c? Besides space and quotes, the marks
+ * that join the parts of one argument: a list's ',', an address's '/'
+ * before its mask, a range's ':'. So "33" is found in "10.1.2.3/33".
+ */
+static bool word_edge(char c)
+{
+	return !c || isspace((unsigned char)c) || strchr("\"',/:", c);
+}
+
 /* Is s[0..n) a whole word of @line at @p? */
 static bool word_at(const char *line, const char *p, size_t n)
 {
-	bool start = p == line || isspace((unsigned char)p[-1]) ||
-		     p[-1] == '"' || p[-1] == '\'' || p[-1] == ',';
-	char end = p[n];
-
-	return start && (!end || isspace((unsigned char)end) || end == '"' ||
-			 end == '\'' || end == ',');
+	return (p == line || word_edge(p[-1])) && word_edge(p[n]);
 }
 
 static const char *find_word(const char *line, const char *w, size_t n)

@@ -38,6 +38,27 @@ static void test_quoted(void)
 		  "                          ^~\n");
 }
 
+/* a part of an argument: an address's mask, a range's end */
+static void test_part_of_argument(void)
+{
+	static const char t[] =
+		"-A INPUT -s 10.1.2.3/33 -p tcp --dport 1:70000 -j ACCEPT\n";
+
+	CHECK_STR(fmt(t, 1, "invalid mask \"33\""),
+		  "rules.v4:1:22: invalid mask \"33\"\n"
+		  "  -A INPUT -s 10.1.2.3/33 -p tcp --dport 1:70000 -j ACCEPT\n"
+		  "                       ^~\n");
+	CHECK_STR(fmt(t, 1, "invalid port \"70000\""),
+		  "rules.v4:1:42: invalid port \"70000\"\n"
+		  "  -A INPUT -s 10.1.2.3/33 -p tcp --dport 1:70000 -j ACCEPT\n"
+		  "                                           ^~~~~\n");
+	/* "3" is not a word of "10.1.2.3" */
+	CHECK_STR(fmt(t, 1, "invalid address \"10.1.2.3\""),
+		  "rules.v4:1:13: invalid address \"10.1.2.3\"\n"
+		  "  -A INPUT -s 10.1.2.3/33 -p tcp --dport 1:70000 -j ACCEPT\n"
+		  "              ^~~~~~~~\n");
+}
+
 static void test_option_and_fallback(void)
 {
 	CHECK_STR(fmt(text, 3, "filter INPUT rule 1: --dport needs -p tcp"),
@@ -58,6 +79,7 @@ static void test_past_the_end(void)
 
 static const struct test_case cases[] = {
 	{ "quoted", test_quoted },
+	{ "part_of_argument", test_part_of_argument },
 	{ "option_and_fallback", test_option_and_fallback },
 	{ "past_the_end", test_past_the_end },
 };
