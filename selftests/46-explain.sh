@@ -104,6 +104,10 @@ run_family()
 	case_ "$fam" "udp elsewhere: the policy" \
 		"$ip(src=\"$a\", dst=\"$dst\")/UDP(sport=5353, dport=9999)" \
 		DROP -s "$a" -d "$dst" -p udp --dport 9999
+	# tftp is a udp service only: its name is read as -p says, wherever
+	check_eq "$fam: a udp service name before -p udp" \
+		"$(ns_xtctl "$server" explain "$fam" -i veth0 -s "$a" -p udp --dport 69 2>&1)" \
+		"$(ns_xtctl "$server" explain "$fam" -i veth0 -s "$a" --dport tftp -p udp 2>&1)"
 }
 
 require_root

@@ -158,10 +158,16 @@ static void explain_body(int argc, char **argv)
 	struct nl nl;
 	int hook = -1;
 
-	/* the family first: addresses depend on it */
-	for (int i = 1; i < argc; i++)
+	/*
+	 * The family and the protocol first: addresses depend on the one,
+	 * port names on the other ("--dport tftp -p udp": tftp is udp only).
+	 */
+	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-6"))
 			family = XTFW_FAMILY_IPV6;
+		else if (!strcmp(argv[i], "-p") && i + 1 < argc)
+			proto = argv[++i];
+	}
 	nl_open(&nl);
 	nlh = nl_put_msg(&nl, buf, XTFW_CMD_EXPLAIN, NLM_F_ACK);
 	mnl_attr_put_u8(nlh, XTFW_A_FAMILY, family);
