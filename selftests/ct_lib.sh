@@ -217,12 +217,17 @@ ct_static_arp()
 # each NS, at tc ingress, before any netfilter hook: such an end never
 # answers the packets a test crafts, and needs no firewall of its own (so
 # no conntrack of its own, and fragments leave it as they were crafted).
-# ARP still passes.
+# ARP still passes. Nor does such an end send IPv6 router solicitations,
+# which it would otherwise repeat, backing off, for as long as the test
+# runs: what leaves it is what the test sends.
 ct_shield()
 {
 	local ns proto
 
 	for ns in "$@"; do
+		ip netns exec "$ns" sysctl -qw \
+			net.ipv6.conf.veth0.router_solicitations=0 ||
+			ksft_fail "cannot stop router solicitations in $ns"
 		tc -n "$ns" qdisc add dev veth0 ingress ||
 			ksft_fail "cannot add an ingress qdisc in $ns"
 		for proto in ip ipv6; do
