@@ -106,8 +106,8 @@ run_family()
 		DROP -s "$a" -d "$dst" -p udp --dport 9999
 	# tftp is a udp service only: its name is read as -p says, wherever
 	check_eq "$fam: a udp service name before -p udp" \
-		"$(ns_xtctl "$server" explain "$fam" -i veth0 -s "$a" -p udp --dport 69 2>&1)" \
-		"$(ns_xtctl "$server" explain "$fam" -i veth0 -s "$a" --dport tftp -p udp 2>&1)"
+		"$(ns_xtctl "$server" explain "$fam" -i veth0 -s "$a" -p udp --dport 69)" \
+		"$(ns_xtctl "$server" explain "$fam" -i veth0 -s "$a" --dport tftp -p udp)"
 }
 
 require_root
