@@ -36,27 +36,11 @@ static bool addr_is_family(const union xtfw_addr *a, u8 family)
 	       !(a->ip6[1] | a->ip6[2] | a->ip6[3]);
 }
 
-/* A netmask must be contiguous ones followed by zeros. */
-static bool mask_is_prefix(const union xtfw_addr *m, u8 family)
-{
-	int words = family == XTFW_FAMILY_IPV4 ? 1 : 4;
-	bool seen_zero = false;
-	int i;
-
-	for (i = 0; i < words; i++) {
-		u32 w = ntohl(m->ip6[i]);
-
-		if (seen_zero && w)
-			return false;
-		if (w != 0xffffffff) {
-			if (w & (~w >> 1))
-				return false;
-			seen_zero = true;
-		}
-	}
-	return true;
-}
-
+/*
+ * Any mask is allowed, as ip_tables allows it ("-s 10.0.0.1/255.0.0.255"):
+ * the packet path compares (address & mask), and the classifier keys only
+ * the masks that are prefixes.
+ */
 static int parse_addr(struct nlattr **tb, int a_addr, int a_mask,
 		      union xtfw_addr *addr, union xtfw_addr *mask,
 		      const struct xtfw_parse_ctx *ctx)
@@ -75,9 +59,6 @@ static int parse_addr(struct nlattr **tb, int a_addr, int a_mask,
 	    !addr_is_family(mask, ctx->family))
 		return xtfw_parse_error(ctx, tb[a_addr],
 					"IPv4 address with bytes past the fourth");
-	if (!mask_is_prefix(mask, ctx->family))
-		return xtfw_parse_error(ctx, tb[a_mask],
-					"address mask is not a prefix");
 	for (i = 0; i < 4; i++)
 		addr->ip6[i] &= mask->ip6[i];
 	return 1;

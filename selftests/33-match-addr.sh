@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# iprange (source and destination ranges, "!") and addrtype (LOCAL,
-# BROADCAST, MULTICAST, UNICAST, --limit-iface-in, "!"), over IPv4 and IPv6,
+# iprange (source and destination ranges, "!"), addrtype (LOCAL,
+# BROADCAST, MULTICAST, UNICAST, --limit-iface-in, "!") and -s with a
+# mask that is not a prefix (ip_tables allows any), over IPv4 and IPv6,
 # counted exactly on crafted UDP datagrams; addrtype's family and hook
 # limits must be refused.
 #
@@ -32,6 +33,8 @@ V4_RULES=(
 	"-p udp --dport 7001 -m addrtype --dst-type MULTICAST"
 	"-p udp --dport 7001 -m addrtype --src-type UNICAST --dst-type LOCAL --limit-iface-in"
 	"-p udp --dport 7001 -m addrtype ! --dst-type LOCAL"
+	"-s 0.0.0.0/0.0.0.1 -p udp --dport 7000"
+	"! -s 10.0.0.20/255.0.0.255 -p udp --dport 7000"
 )
 V4_PKTS=(
 	'IP(src="10.0.1.1", dst="10.0.1.2")/UDP(sport=1, dport=7000)'
@@ -41,8 +44,8 @@ V4_PKTS=(
 	'IP(src="10.0.1.1", dst="10.0.1.255")/UDP(sport=1, dport=7001)'
 	'IP(src="10.0.1.1", dst="224.0.0.1", ttl=1)/UDP(sport=1, dport=7001)'
 )
-#          1 2 3 4 5 6 7 8 9
-V4_EXPECT="2 1 3 2 1 1 1 1 2"
+#          1 2 3 4 5 6 7 8 9 10 11
+V4_EXPECT="2 1 3 2 1 1 1 1 2 2 2"
 
 V6_RULES=(
 	"-p udp --dport 7000 -m iprange --src-range fd00:1::1-fd00:1::20"
@@ -53,6 +56,8 @@ V6_RULES=(
 	"-s fd00:1::1 -p udp --dport 7001 -m addrtype --dst-type MULTICAST"
 	"-s fd00:1::1 -p udp --dport 7001 -m addrtype --src-type UNICAST --dst-type LOCAL --limit-iface-in"
 	"-s fd00:1::1 -p udp --dport 7001 -m addrtype ! --dst-type LOCAL"
+	"-s ::/::1 -p udp --dport 7000"
+	"! -s fd00::20/ffff::ff -p udp --dport 7000"
 )
 V6_PKTS=(
 	'IPv6(src="fd00:1::1", dst="fd00:1::2")/UDP(sport=1, dport=7000)'
@@ -61,8 +66,8 @@ V6_PKTS=(
 	'IPv6(src="fd00:1::1", dst="fd00:1::2")/UDP(sport=1, dport=7001)'
 	'IPv6(src="fd00:1::1", dst="ff02::1", hlim=1)/UDP(sport=1, dport=7001)'
 )
-#          1 2 3 4 5 6 7 8
-V6_EXPECT="2 1 3 2 1 1 1 1"
+#          1 2 3 4 5 6 7 8 9 10
+V6_EXPECT="2 1 3 2 1 1 1 1 2 2"
 
 test_refused()
 {
