@@ -155,8 +155,12 @@ test_connmark()
 test_nd()
 {
 	[[ $fam == -6 ]] || return 0
+	# only the crafted packet: the client also sends router
+	# solicitations and MLD reports of its own, from its link-local
+	# address, that the router takes in too
 	check_ok "$fam: INPUT -j CTSTATE" ns_xtctl "$router" "$fam" \
-		-A INPUT -p icmpv6 -j CTSTATE
+		-A INPUT -s "$C" -p icmpv6 \
+		--icmpv6-type neighbour-solicitation -j CTSTATE
 	step "neighbour solicitation: UNTRACKED" "$client" \
 		"IPv6(src=\"$C\", dst=\"fd00:1::2\", hlim=255)/ICMPv6ND_NS(tgt=\"fd00:1::2\")/ICMPv6NDOptSrcLLAddr(lladdr=\"02:00:00:00:01:01\")" \
 		"$(ct_counts 0 0 0 0 1)"
