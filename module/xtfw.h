@@ -70,8 +70,11 @@ struct xtfw_pkt {
 /* The iptables rule header: addresses, interfaces, protocol, fragments. */
 struct xtfw_ipmatch {
 	union xtfw_addr src, smsk, dst, dmsk;
-	char iif[IFNAMSIZ], iifmask[IFNAMSIZ];
-	char oif[IFNAMSIZ], oifmask[IFNAMSIZ];
+	/* compared a word at a time (eval.c) */
+	char iif[IFNAMSIZ] __aligned(sizeof(long));
+	char iifmask[IFNAMSIZ] __aligned(sizeof(long));
+	char oif[IFNAMSIZ] __aligned(sizeof(long));
+	char oifmask[IFNAMSIZ] __aligned(sizeof(long));
 	u32 inv;		/* XTFW_INV_* */
 	u8 proto;
 	u8 flags;		/* XTFW_IPM_F_* */
