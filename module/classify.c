@@ -35,6 +35,7 @@
 
 #define XTFW_CLS_MAX_GROUPS	48
 #define XTFW_CLS_EXPAND_BITS	4	/* a prefix joins one up to 4 longer */
+#define XTFW_CLS_FOLD_LIST	2	/* fold_groups(): rules a key may gain */
 
 /*
  * A group keys its hash on the words its mask does not clear (nw of them,
@@ -42,6 +43,7 @@
  * compares one word, the catch-all none.
  */
 struct cls_group {
+	u32 sig;		/* key_sig() of the group */
 	u32 mask[XTFW_CLS_MAX_WORDS];
 	u8 word[XTFW_CLS_MAX_WORDS];
 	u8 nw;
@@ -54,6 +56,7 @@ struct cls_group {
 	u32 *first;		/* nents + 1 bounds in rules[] */
 	u32 *rules;		/* each entry's rules, ascending */
 	bool ports;		/* needs the ports word */
+	size_t bytes;		/* of the four arrays */
 };
 
 struct xtfw_cls {
@@ -103,6 +106,7 @@ static void group_mask(struct cls_group *g, u32 sig, unsigned int n)
 	unsigned int i;
 
 	sig_mask(sig, n, mask);
+	g->sig = sig;
 	g->slen = sig & 0xff;
 	g->dlen = (sig >> 8) & 0xff;
 	g->nw = 0;
@@ -208,10 +212,22 @@ static u32 *find_slot(const struct cls_group *g, const u32 *w, unsigned int nw,
 	return &g->slots[h];
 }
 
-static void *alloc_track(struct xtfw_cls *cls, size_t size)
+static void *alloc_track(struct xtfw_cls *cls, struct cls_group *g,
+			 size_t size)
 {
 	cls->size += size;
+	g->bytes += size;
 	return xtfw_cls_zalloc(size);
+}
+
+static void group_free(struct xtfw_cls *cls, struct cls_group *g)
+{
+	xtfw_cls_kfree(g->slots);
+	xtfw_cls_kfree(g->keys);
+	xtfw_cls_kfree(g->first);
+	xtfw_cls_kfree(g->rules);
+	cls->size -= g->bytes;
+	memset(g, 0, sizeof(*g));
 }
 
 static u32 roundup_pow2(u32 v)
@@ -237,10 +253,11 @@ static int group_build(struct xtfw_cls *cls, struct cls_group *g,
 	g->min_rule = idx[0];
 	g->max_rule = idx[cnt - 1];
 	g->hmask = roundup_pow2(2 * total) - 1;
-	g->slots = alloc_track(cls, (g->hmask + 1) * sizeof(u32));
-	g->keys = alloc_track(cls, (size_t)total * (nw ? nw : 1) * sizeof(u32));
-	g->first = alloc_track(cls, ((size_t)total + 1) * sizeof(u32));
-	g->rules = alloc_track(cls, (size_t)total * sizeof(u32));
+	g->slots = alloc_track(cls, g, (g->hmask + 1) * sizeof(u32));
+	g->keys = alloc_track(cls, g,
+			      (size_t)total * (nw ? nw : 1) * sizeof(u32));
+	g->first = alloc_track(cls, g, ((size_t)total + 1) * sizeof(u32));
+	g->rules = alloc_track(cls, g, (size_t)total * sizeof(u32));
 	ent_of = xtfw_cls_zalloc((size_t)total * 2 * sizeof(u32));
 	if (!g->slots || !g->keys || !g->first || !g->rules || !ent_of) {
 		xtfw_cls_kfree(ent_of);
@@ -419,6 +436,87 @@ static void swap_lens(u32 *sig_of, u32 n)
 			    ((sig_of[i] >> 8) & 0xff);
 }
 
+/* The rules of each group g, ascending, in idx[gstart[g]..+gcount[g]). */
+static void group_rules(const u32 *group_of, u32 n, u32 ngroups, u32 *idx,
+			u32 *gcount, u32 *gstart, u32 *tmp)
+{
+	u32 i;
+
+	memset(gcount, 0, ngroups * sizeof(u32));
+	for (i = 0; i < n; i++)
+		gcount[group_of[i]]++;
+	for (i = 0; i < ngroups; i++)
+		gstart[i + 1] = gstart[i] + gcount[i];
+	memcpy(tmp, gstart, ngroups * sizeof(u32));
+	for (i = 0; i < n; i++)
+		idx[tmp[group_of[i]]++] = i;
+}
+
+/* The most rules any one key of @g has. */
+static u32 group_max_list(const struct cls_group *g)
+{
+	u32 e, max = 0;
+
+	for (e = 0; e < g->nents; e++)
+		if (g->first[e + 1] - g->first[e] > max)
+			max = g->first[e + 1] - g->first[e];
+	return max;
+}
+
+/*
+ * A group that also keys on the protocol or ports costs a probe per
+ * packet like any other. If the group of the same prefix lengths without
+ * them exists, its rules can go there instead (a rule's key may always
+ * require less than the rule: it only makes it a candidate more often).
+ * A ruleset of blocked hosts and of hosts allowed to a service thus needs
+ * one probe for both. The price: a packet from such a host to another
+ * port gets the rule as a candidate, which the caller checks in full and
+ * then asks again from the next rule, a second query. So only rules that
+ * do not pile up on an address fold: each key may gather at most
+ * XTFW_CLS_FOLD_LIST of them. Prefixes are never shortened this way: a
+ * /24 in place of a published server's /32 would make the whole network's
+ * traffic pay that second query.
+ */
+static int fold_groups(struct xtfw_cls *cls, const struct xtfw_cls_key *keys,
+		       u32 *group_of, u32 n, const struct sig_count *chosen,
+		       u32 nchosen, const u32 *idx, const u32 *gcount,
+		       const u32 *gstart)
+{
+	unsigned int an = cls->nw == 4 ? 1 : 4;
+	u32 into[XTFW_CLS_MAX_GROUPS], i, max;
+	struct cls_group trial;
+	bool any = false;
+	int g, a;
+
+	for (g = 0; g < (int)nchosen; g++) {
+		into[g] = g;
+		/* nor into the catch-all: all of its rules are candidates */
+		if (!gcount[g] || !(chosen[g].sig >> 16) ||
+		    !(chosen[g].sig & 0xffff))
+			continue;
+		a = chosen_index(chosen, nchosen, chosen[g].sig & 0xffff);
+		if (a < 0 || !gcount[a])
+			continue;
+		memset(&trial, 0, sizeof(trial));
+		group_mask(&trial, chosen[a].sig, an);
+		if (group_build(cls, &trial, keys, &idx[gstart[g]],
+				gcount[g])) {
+			group_free(cls, &trial);
+			return -ENOMEM;
+		}
+		max = group_max_list(&trial);
+		group_free(cls, &trial);
+		if (max > XTFW_CLS_FOLD_LIST)
+			continue;
+		into[g] = a;
+		any = true;
+	}
+	if (any)
+		for (i = 0; i < n; i++)
+			group_of[i] = into[group_of[i]];
+	return 0;
+}
+
 /**
  * xtfw_cls_build() - the classifier of a chain
  * @keys: what each rule requires, in rule order
@@ -499,13 +597,12 @@ struct xtfw_cls *xtfw_cls_build(const struct xtfw_cls_key *keys, u32 n,
 	for (i = 0; i < n; i++) {
 		g = chosen_index(chosen, nchosen, sig_of[i]);
 		sig_of[i] = g < 0 ? catchall : (u32)g;
-		gcount[sig_of[i]]++;
 	}
-	for (g = 0; g < (int)nchosen; g++)
-		gstart[g + 1] = gstart[g] + gcount[g];
-	memcpy(tmp, gstart, nchosen * sizeof(u32));
-	for (i = 0; i < n; i++)
-		idx[tmp[sig_of[i]]++] = i;
+	group_rules(sig_of, n, nchosen, idx, gcount, gstart, tmp);
+	if (fold_groups(cls, keys, sig_of, n, chosen, nchosen, idx, gcount,
+			gstart))
+		goto fail;
+	group_rules(sig_of, n, nchosen, idx, gcount, gstart, tmp);
 	for (g = 0; g < (int)nchosen; g++) {
 		struct cls_group *grp = &cls->groups[cls->ngroups];
 
