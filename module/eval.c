@@ -238,7 +238,7 @@ void xtfw_rule_cls_key(const struct xtfw_rule *r, u8 family,
 static u32 next_candidate(const struct xtfw_chain *c, struct xtfw_pkt *pkt,
 			  u32 i)
 {
-	if (!c->cls || i >= c->nrules)
+	if (!c->cls || i < c->cls_lead || i >= c->nrules)
 		return i;
 	if (!pkt->key_done)
 		pkt_key(pkt);

@@ -180,10 +180,20 @@ static int build_classifiers(struct xtfw_table *t, struct xtfw_parse_ctx *ctx)
 
 		xtfw_cls_free(c->cls);
 		c->cls = NULL;
+		c->cls_lead = 0;
 		if (c->nrules < XTFW_CLS_MIN_RULES)
 			continue;
 		for (j = 0; j < c->nrules; j++)
 			xtfw_rule_cls_key(c->rules[j], t->family, &keys[j]);
+		/*
+		 * Rules that key on nothing are candidates for every packet:
+		 * those at the head of the chain (ESTABLISHED,RELATED first,
+		 * -i lo) are checked without asking the classifier.
+		 */
+		while (c->cls_lead < c->nrules &&
+		       !keys[c->cls_lead].flags && !keys[c->cls_lead].slen &&
+		       !keys[c->cls_lead].dlen)
+			c->cls_lead++;
 		c->cls = xtfw_cls_build(keys, c->nrules,
 					t->family == XTFW_FAMILY_IPV6,
 					get_random_u32());

@@ -286,6 +286,7 @@ struct xtfw_chain {
 	u32 nrules, cap;
 	struct xtfw_rule **rules;
 	struct xtfw_cls *cls;		/* NULL: walk the rules */
+	u32 cls_lead;			/* first rules, keyed on nothing */
 	char from[XTFW_CHAIN_MAXNAMELEN]; /* renamed from: counters' source */
 };
 
