@@ -40,7 +40,7 @@
 # BENCH_SECS (2, the measured window), BENCH_WARMUP (0.5),
 # BENCH_LOAD_TIMEOUT (240 s), BENCH_FWS ("none xtfw legacy nftcompat
 # nftset"), BENCH_PROFILES ("stateless stateful"), BENCH_CTRATE (1),
-# BENCH_PERF (firewalls to profile with perf while measured: none).
+# BENCH_PERF (firewalls to profile with perf after each first round: none).
 
 # $XTCTL is used unquoted, as in the selftests: it may be a command with
 # arguments.
@@ -155,29 +155,29 @@ in_router()
 
 # --- measuring --------------------------------------------------------------------
 
-# perf_start FW: with FW in BENCH_PERF, sample the whole guest (call
-# graphs) for the measured window
-perf_start()
+# profile FW WHAT: with FW in BENCH_PERF, another window of traffic after
+# the measured one, sampled by perf (the whole guest, call graphs) and
+# reported as "perf: WHAT: ..." lines on the console (bench.sh keeps them
+# in its console.log). Not in the measured window: perf's start costs the
+# guest about a second of instructions, and its sampling slows the rate.
+profile()
 {
-	PERF_PID=
-	[[ " ${BENCH_PERF:-} " == *" $1 "* ]] || return 0
-	perf record -q -a -g -F 2000 -o /tmp/bench-perf.data \
-		-- sleep "$SECS" >/dev/null 2>&1 &
-	PERF_PID=$!
-}
+	local fw=$1 what=$2 pid
 
-# perf_report WHAT: the samples of perf_start, as "perf: WHAT: ..." lines
-# on the console (bench.sh keeps them in its console.log)
-perf_report()
-{
-	[[ -n $PERF_PID ]] || return 0
-	wait "$PERF_PID"
+	[[ " ${BENCH_PERF:-} " == *" $fw "* ]] || return 0
+	ip netns exec "${ROUTER[$fw]}" sh -c 'echo start > /proc/net/pktgen/pgctrl' &
+	pid=$!
+	perf record -q -a -g -F 2000 -o /tmp/bench-perf.data \
+		-- sleep "$SECS" >/dev/null 2>&1
+	ip netns exec "${ROUTER[$fw]}" sh -c 'echo stop > /proc/net/pktgen/pgctrl'
+	wait "$pid"
 	perf report -i /tmp/bench-perf.data --stdio --no-children -n \
 		--percent-limit 0.3 -g none --sort sym 2>/dev/null |
-		grep -v '^#' | grep -v '^$' | sed "s/^/perf: $1: /"
+		grep -v '^#' | grep -v '^$' | sed "s/^/perf: $what: /" >&2
 	perf report -i /tmp/bench-perf.data --stdio --children -n \
 		--percent-limit 1 -g none --sort sym 2>/dev/null |
-		grep -v '^#' | grep -v '^$' | sed "s/^/perf-children: $1: /"
+		grep -v '^#' | grep -v '^$' |
+		sed "s/^/perf-children: $what: /" >&2
 	rm -f /tmp/bench-perf.data
 }
 
@@ -189,7 +189,6 @@ measure()
 	ip netns exec "${ROUTER[$fw]}" sh -c 'echo start > /proc/net/pktgen/pgctrl' &
 	pid=$!
 	sleep "$WARMUP"
-	perf_start "$fw"
 	# shellcheck disable=SC2016 # expanded by the inner bash
 	rate=$(ip netns exec "${SINK[$fw]}" bash -c '
 		f=/sys/class/net/veth0/statistics/rx_packets
@@ -200,7 +199,6 @@ measure()
 			"BEGIN { printf \"%.0f\", n / (t2 - t1) }"' _ "$SECS")
 	ip netns exec "${ROUTER[$fw]}" sh -c 'echo stop > /proc/net/pktgen/pgctrl'
 	wait "$pid"
-	perf_report "$fw ${MEASURING:-}" >&2
 	echo "${rate:-0}"
 }
 
@@ -355,9 +353,10 @@ run_group()
 	done
 	for ((rep = 1; rep <= REPS; rep++)); do
 		for fw in "${live[@]}"; do
-			pps=$(MEASURING="$prof $n #$rep" measure "$fw")
+			pps=$(measure "$fw")
 			log "$prof $n $fw #$rep: $pps pps"
 			out pps "$prof" "$n" "$fw" "$rep" "$pps"
+			((rep > 1)) || profile "$fw" "$fw $prof $n"
 		done
 	done
 }
