@@ -476,6 +476,8 @@ static u32 group_max_list(const struct cls_group *g)
  * XTFW_CLS_FOLD_LIST of them. Prefixes are never shortened this way: a
  * /24 in place of a published server's /32 would make the whole network's
  * traffic pay that second query.
+ *
+ * Return: the number of shapes folded, or -ENOMEM.
  */
 static int fold_groups(struct xtfw_cls *cls, const struct xtfw_cls_key *keys,
 		       u32 *group_of, u32 n, const struct sig_count *chosen,
@@ -485,8 +487,7 @@ static int fold_groups(struct xtfw_cls *cls, const struct xtfw_cls_key *keys,
 	unsigned int an = cls->nw == 4 ? 1 : 4;
 	u32 into[XTFW_CLS_MAX_GROUPS], i, max;
 	struct cls_group trial;
-	bool any = false;
-	int g, a;
+	int g, a, folded = 0;
 
 	for (g = 0; g < (int)nchosen; g++) {
 		into[g] = g;
@@ -509,12 +510,12 @@ static int fold_groups(struct xtfw_cls *cls, const struct xtfw_cls_key *keys,
 		if (max > XTFW_CLS_FOLD_LIST)
 			continue;
 		into[g] = a;
-		any = true;
+		folded++;
 	}
-	if (any)
+	if (folded)
 		for (i = 0; i < n; i++)
 			group_of[i] = into[group_of[i]];
-	return 0;
+	return folded;
 }
 
 /**
@@ -536,7 +537,7 @@ struct xtfw_cls *xtfw_cls_build(const struct xtfw_cls_key *keys, u32 n,
 	u64 *keys_of = NULL, budget = (u64)n + 1024;
 	struct xtfw_cls *cls;
 	unsigned int nw = ipv6 ? 10 : 4, pass;
-	int g;
+	int g, ret;
 
 	cls = xtfw_cls_zalloc(sizeof(*cls) +
 			      XTFW_CLS_MAX_GROUPS * sizeof(cls->groups[0]));
@@ -599,10 +600,12 @@ struct xtfw_cls *xtfw_cls_build(const struct xtfw_cls_key *keys, u32 n,
 		sig_of[i] = g < 0 ? catchall : (u32)g;
 	}
 	group_rules(sig_of, n, nchosen, idx, gcount, gstart, tmp);
-	if (fold_groups(cls, keys, sig_of, n, chosen, nchosen, idx, gcount,
-			gstart))
+	ret = fold_groups(cls, keys, sig_of, n, chosen, nchosen, idx, gcount,
+			  gstart);
+	if (ret < 0)
 		goto fail;
-	group_rules(sig_of, n, nchosen, idx, gcount, gstart, tmp);
+	if (ret)
+		group_rules(sig_of, n, nchosen, idx, gcount, gstart, tmp);
 	for (g = 0; g < (int)nchosen; g++) {
 		struct cls_group *grp = &cls->groups[cls->ngroups];
 
@@ -641,12 +644,8 @@ void xtfw_cls_free(struct xtfw_cls *cls)
 
 	if (!cls)
 		return;
-	for (i = 0; i < XTFW_CLS_MAX_GROUPS; i++) {
-		xtfw_cls_kfree(cls->groups[i].slots);
-		xtfw_cls_kfree(cls->groups[i].keys);
-		xtfw_cls_kfree(cls->groups[i].first);
-		xtfw_cls_kfree(cls->groups[i].rules);
-	}
+	for (i = 0; i < XTFW_CLS_MAX_GROUPS; i++)
+		group_free(cls, &cls->groups[i]);
 	xtfw_cls_kfree(cls);
 }
 
