@@ -155,6 +155,32 @@ in_router()
 
 # --- measuring --------------------------------------------------------------------
 
+# pktgen_start FW / pktgen_stop FW: the flood into FW's router (start
+# returns at once; stop waits for it)
+pktgen_start()
+{
+	ip netns exec "${ROUTER[$1]}" sh -c 'echo start > /proc/net/pktgen/pgctrl' &
+	PKTGEN_PID=$!
+}
+
+pktgen_stop()
+{
+	ip netns exec "${ROUTER[$1]}" sh -c 'echo stop > /proc/net/pktgen/pgctrl'
+	wait "$PKTGEN_PID"
+}
+
+# perf_lines PREFIX ARG...: perf report --stdio of the profile, its
+# header and blank lines left out, each line as "PREFIX: ..." on stderr
+perf_lines()
+{
+	local prefix=$1
+	shift
+
+	perf report -i /tmp/bench-perf.data --stdio -n -g none --sort sym \
+		"$@" 2>/dev/null | grep -v -e '^#' -e '^$' |
+		sed "s/^/$prefix: /" >&2
+}
+
 # profile FW WHAT: with FW in BENCH_PERF, another window of traffic after
 # the measured one, sampled by perf (the whole guest, call graphs) and
 # reported as "perf: WHAT: ..." lines on the console (bench.sh keeps them
@@ -162,32 +188,24 @@ in_router()
 # guest about a second of instructions, and its sampling slows the rate.
 profile()
 {
-	local fw=$1 what=$2 pid
+	local fw=$1 what=$2
 
 	[[ " ${BENCH_PERF:-} " == *" $fw "* ]] || return 0
-	ip netns exec "${ROUTER[$fw]}" sh -c 'echo start > /proc/net/pktgen/pgctrl' &
-	pid=$!
+	pktgen_start "$fw"
 	perf record -q -a -g -F 2000 -o /tmp/bench-perf.data \
 		-- sleep "$SECS" >/dev/null 2>&1
-	ip netns exec "${ROUTER[$fw]}" sh -c 'echo stop > /proc/net/pktgen/pgctrl'
-	wait "$pid"
-	perf report -i /tmp/bench-perf.data --stdio --no-children -n \
-		--percent-limit 0.3 -g none --sort sym 2>/dev/null |
-		grep -v '^#' | grep -v '^$' | sed "s/^/perf: $what: /" >&2
-	perf report -i /tmp/bench-perf.data --stdio --children -n \
-		--percent-limit 1 -g none --sort sym 2>/dev/null |
-		grep -v '^#' | grep -v '^$' |
-		sed "s/^/perf-children: $what: /" >&2
+	pktgen_stop "$fw"
+	perf_lines "perf: $what" --no-children --percent-limit 0.3
+	perf_lines "perf-children: $what" --children --percent-limit 1
 	rm -f /tmp/bench-perf.data
 }
 
 # measure FW: packets per second delivered to the sink while pktgen runs
 measure()
 {
-	local fw=$1 pid rate
+	local fw=$1 rate
 
-	ip netns exec "${ROUTER[$fw]}" sh -c 'echo start > /proc/net/pktgen/pgctrl' &
-	pid=$!
+	pktgen_start "$fw"
 	sleep "$WARMUP"
 	# shellcheck disable=SC2016 # expanded by the inner bash
 	rate=$(ip netns exec "${SINK[$fw]}" bash -c '
@@ -197,8 +215,7 @@ measure()
 		read -r b <$f; t2=$EPOCHREALTIME
 		awk -v n=$((b - a)) -v t1="$t1" -v t2="$t2" \
 			"BEGIN { printf \"%.0f\", n / (t2 - t1) }"' _ "$SECS")
-	ip netns exec "${ROUTER[$fw]}" sh -c 'echo stop > /proc/net/pktgen/pgctrl'
-	wait "$pid"
+	pktgen_stop "$fw"
 	echo "${rate:-0}"
 }
 

@@ -371,8 +371,10 @@ main()
 		if ((status != 0)) && early_death; then
 			say "the kernel died before the guest came up, before" \
 			    "anything of xtfw ran: booting once more"
-			exec {CONSOLE_FD}>"$CONSOLE"
-			if [[ -n $LOG ]]; then exec {LOG_FD}>"$LOG"; fi
+			exec {CONSOLE_FD}>&- {CONSOLE_FD}>"$CONSOLE"
+			if [[ -n $LOG ]]; then
+				exec {LOG_FD}>&- {LOG_FD}>"$LOG"
+			fi
 			log_line "run-vm: second boot (the first died early)"
 			status=0
 			run_batch "$initrd" || status=$?
