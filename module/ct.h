@@ -34,9 +34,35 @@ struct xtfw_ct_tuple {
 	u8 proto;		/* IPPROTO_*, 0 for none */
 	u8 dir;			/* in an entry: XTFW_CT_DIR_* */
 	u8 pad;
-};
+} __aligned(sizeof(u64));	/* xtfw_ct_key_equal() */
 
 #define XTFW_CT_KEY_LEN		offsetof(struct xtfw_ct_tuple, dir)
+
+/**
+ * xtfw_ct_key_equal() - whether two tuples have the same key
+ * @a: a tuple
+ * @b: another
+ *
+ * Compares the first XTFW_CT_KEY_LEN bytes (all but dir and pad) as five
+ * words: every lookup does this at least twice, and memcmp() of 38 bytes
+ * costs several times as much.
+ *
+ * Return: true if equal.
+ */
+static inline bool xtfw_ct_key_equal(const struct xtfw_ct_tuple *a,
+				     const struct xtfw_ct_tuple *b)
+{
+	const u64 *x = (const u64 *)a, *y = (const u64 *)b;
+	const u32 *xt = (const u32 *)&a->sport, *yt = (const u32 *)&b->sport;
+
+	BUILD_BUG_ON(offsetof(struct xtfw_ct_tuple, sport) != 4 * sizeof(u64));
+	BUILD_BUG_ON(offsetof(struct xtfw_ct_tuple, family) !=
+		     offsetof(struct xtfw_ct_tuple, sport) + sizeof(u32));
+	BUILD_BUG_ON(XTFW_CT_KEY_LEN != 4 * sizeof(u64) + sizeof(u32) + 2);
+	return !((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) |
+		 (x[3] ^ y[3]) | (u64)(xt[0] ^ yt[0]) |
+		 (u64)(a->family ^ b->family) | (u64)(a->proto ^ b->proto));
+}
 
 /*
  * Directions; a hash node's tuple.dir also says which node it is. MID is

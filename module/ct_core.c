@@ -84,12 +84,6 @@ u32 xtfw_ct_hash(const struct xtfw_ct_net *cn, const struct xtfw_ct_tuple *t)
 		      cn->seed ^ ((u32)t->family << 8 | t->proto));
 }
 
-static bool key_equal(const struct xtfw_ct_tuple *a,
-		      const struct xtfw_ct_tuple *b)
-{
-	return !memcmp(a, b, XTFW_CT_KEY_LEN);
-}
-
 static struct hlist_nulls_head *bucket_of(struct xtfw_ct_htable *ht, u32 hash)
 {
 	return &ht->buckets[hash & (ht->size - 1)];
@@ -265,7 +259,7 @@ begin:
 	hlist_nulls_for_each_entry_rcu(h, n, bucket_of(ht, hash), node) {
 		struct xtfw_conn *c = xtfw_ct_of(h);
 
-		if (!key_equal(&h->tuple, t))
+		if (!xtfw_ct_key_equal(&h->tuple, t))
 			continue;
 		if (xtfw_ct_expired(c)) {
 			kill_expired(cn, c);
@@ -305,7 +299,8 @@ struct xtfw_ct_thash *xtfw_ct_find_get(struct xtfw_ct_net *cn,
 		if (likely(refcount_inc_not_zero(&c->use))) {
 			/* TYPESAFE_BY_RCU: it may have become another entry */
 			smp_acquire__after_ctrl_dep();
-			if (likely(key_equal(&h->tuple, t) && c->cn == cn &&
+			if (likely(xtfw_ct_key_equal(&h->tuple, t) &&
+				   c->cn == cn &&
 				   !test_bit(XTFW_CT_B_DYING, &c->status) &&
 				   (h->tuple.dir != XTFW_CT_DIR_MID ||
 				    READ_ONCE(c->mid) ==
@@ -360,7 +355,7 @@ struct xtfw_conn *xtfw_ct_lookup(struct xtfw_ct_net *cn,
 		if (!xtfw_ct_natted(c))
 			return c;
 		xtfw_nat_tuple_at(c, *dir, stage, &at);
-		if (!memcmp(&at, t, XTFW_CT_KEY_LEN))
+		if (xtfw_ct_key_equal(&at, t))
 			return c;
 		xtfw_ct_put(c);
 	}
@@ -375,7 +370,7 @@ struct xtfw_conn *xtfw_ct_lookup(struct xtfw_ct_net *cn,
 	*dir = node_dir(h, true);
 	if (xtfw_ct_natted(c)) {
 		xtfw_nat_tuple_at(c, *dir, stage, &at);
-		if (!memcmp(&at, t, XTFW_CT_KEY_LEN))
+		if (xtfw_ct_key_equal(&at, t))
 			return c;
 	}
 	xtfw_ct_put(c);
@@ -516,7 +511,7 @@ static struct xtfw_ct_thash *bucket_find_locked(struct hlist_nulls_head *b,
 	struct xtfw_ct_thash *h;
 
 	hlist_nulls_for_each_entry(h, n, b, node)
-		if (key_equal(&h->tuple, t) &&
+		if (xtfw_ct_key_equal(&h->tuple, t) &&
 		    !test_bit(XTFW_CT_B_DYING, &xtfw_ct_of(h)->status))
 			return h;
 	return NULL;
@@ -580,7 +575,7 @@ static bool taken_locked(struct xtfw_ct_htable *ht, u32 hash,
 	struct xtfw_ct_thash *h;
 
 	hlist_nulls_for_each_entry(h, n, bucket_of(ht, hash), node)
-		if (key_equal(&h->tuple, t) && xtfw_ct_of(h) != c &&
+		if (xtfw_ct_key_equal(&h->tuple, t) && xtfw_ct_of(h) != c &&
 		    !test_bit(XTFW_CT_B_DYING, &xtfw_ct_of(h)->status))
 			return true;
 	return false;

@@ -525,12 +525,6 @@ static bool redirect_addr(struct xtfw_pkt *pkt, union xtfw_addr *a)
 	return found;
 }
 
-static bool same_tuple(const struct xtfw_ct_tuple *a,
-		       const struct xtfw_ct_tuple *b)
-{
-	return !memcmp(a, b, XTFW_CT_KEY_LEN);
-}
-
 /* The status bit saying the NAT of @type is decided. */
 static unsigned int done_bit(u8 type)
 {
@@ -591,7 +585,7 @@ static unsigned int nat_decide(struct xtfw_pkt *pkt, struct xtfw_conn *c,
 		} else if (taken(c, &cand)) {
 			goto failed;
 		}
-		changed = !same_tuple(&cand, &cur);
+		changed = !xtfw_ct_key_equal(&cand, &cur);
 		if (!changed && test_bit(XTFW_CT_B_REPLY_HASHED, &c->status))
 			break;
 		/* DNATed, now SNATed: the tuple between needs a node */
