@@ -17,6 +17,11 @@ source "$(dirname "$0")/lib.sh"
 
 declare client server other
 
+# The confirm window: 3 s, longer where everything is slower (the debug
+# kernel runs the suite with XTFW_TIMEOUT_SCALE=6), so that the checks
+# made while a change waits finish inside it.
+WIN=$((3 * ${XTFW_TIMEOUT_SCALE:-1}))
+
 OLD="*filter
 :INPUT ACCEPT [0:0]
 :FORWARD ACCEPT [0:0]
@@ -55,21 +60,21 @@ echo "$BAD" >"$bad_file"
 
 check_ok "the old ruleset loads" X restore "$old_file"
 before=$(rules_now)
-check_ok "a lockout file applies with --confirm 3" \
-	X restore --confirm 3 "$bad_file"
+check_ok "a lockout file applies with --confirm $WIN" \
+	X restore --confirm "$WIN" "$bad_file"
 check_fail "the lockout is in force" tcp_hello "$client" 10.0.1.2 22 1
 check_match "a second --confirm is refused while one waits" \
-	"waits for confirmation" "$(X restore --confirm 3 "$old_file" 2>&1)"
+	"waits for confirmation" "$(X restore --confirm "$WIN" "$old_file" 2>&1)"
 check_fail "xtctl confirm in another namespace finds nothing" \
 	ns_xtctl "$other" confirm
-slowwait 10 _rolled_back
-check_eq "after 3 s without confirm the old rules are back, raw gone" \
+slowwait $((WIN + 7)) _rolled_back
+check_eq "after $WIN s without confirm the old rules are back, raw gone" \
 	"$before" "$(rules_now)"
 check_eq "and the admin gets in again" hello "$(tcp_hello "$client" 10.0.1.2 22)"
 
-check_ok "a change with --confirm 3" X restore --confirm 3 "$bad_file"
+check_ok "a change with --confirm $WIN" X restore --confirm "$WIN" "$bad_file"
 check_ok "is confirmed" X confirm
-sleep 4
+sleep $((WIN + 1))
 check_match "and stays" ":INPUT DROP" "$(X save -t filter)"
 check_fail "nothing waits any more" X confirm
 ksft_exit
