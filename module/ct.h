@@ -381,6 +381,8 @@ static inline void xtfw_ct_put(struct xtfw_conn *c)
 /* ct_track.c: tracking one packet. */
 void xtfw_ct_track(struct xtfw_ct_net *cn, struct xtfw_ct_pkt *p,
 		   bool update, struct xtfw_ct_res *res);
+bool xtfw_ct_track_hinted(struct xtfw_ct_net *cn, const struct xtfw_ct_pkt *p,
+			  struct xtfw_conn *c, u8 dir, struct xtfw_ct_res *res);
 u32 xtfw_ct_state_of(const struct xtfw_conn *c, u8 dir);
 
 /* nat.c */
@@ -417,6 +419,9 @@ void xtfw_ct_recs_flush(struct xtfw_ct_net *cn, bool all);
  */
 int xtfw_ct_hooks_sync(struct xtfw_net *xn, const struct xtfw_ruleset *want,
 		       bool add);
+
+/* Drop the references the per-CPU lookup hints hold (ct_hooks.c). */
+void xtfw_ct_hint_drain(void);
 
 /**
  * xtfw_ct_classify() - find the connection and state of a table's packet

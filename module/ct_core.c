@@ -825,6 +825,8 @@ void xtfw_ct_flush(struct xtfw_ct_net *cn,
 		}
 	}
 	rcu_read_unlock();
+	/* what only a hint still holds goes now, not at its CPU's next packet */
+	xtfw_ct_hint_drain();
 }
 
 static bool match_expired(const struct xtfw_conn *c, const void *arg)

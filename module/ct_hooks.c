@@ -32,6 +32,19 @@
  * this very traversal. When no record exists, which is the normal case,
  * the hooks pay one atomic_read() for all this.
  *
+ * The table hooks after xtfw_ct_in() (FORWARD, INPUT, ...) look the
+ * connection up again by tuple, which costs a hash and a bucket walk. A
+ * per-CPU hint (struct ct_hint) lets them skip both: xtfw_ct_in() leaves
+ * the entry it found, with a reference, in its CPU's slot under the skb's
+ * address, and a table hook of the same skb on that CPU checks that entry
+ * with xtfw_ct_track_hinted() (live, of this table, not NATed, with the
+ * packet's tuple hashed in that direction: the entry the lookup would
+ * find) before falling back to the lookup. A packet queued and resumed on
+ * another CPU, or a slot left behind by a packet dropped elsewhere, only
+ * costs that lookup. The slot's reference goes at the packet's confirm
+ * hook, when a table drops it, when the next packet takes the slot, or in
+ * xtfw_ct_hint_drain() (after a flush, at namespace exit, before counting).
+ *
  * Loopback: a packet sent to this host was tracked at OUTPUT, so
  * PREROUTING on lo leaves it alone, and its records survive POSTROUTING
  * on lo to be removed at INPUT.
@@ -197,6 +210,97 @@ void xtfw_ct_recs_flush(struct xtfw_ct_net *cn, bool all)
 	}
 }
 
+/* --- the per-CPU hint ---------------------------------------------------- */
+
+/*
+ * @ct is exchanged atomically (xtfw_ct_hint_drain() takes it from other
+ * CPUs); @skb and @dir are only written by their own CPU with BH off,
+ * which is also the only time the slot is read.
+ */
+struct ct_hint {
+	const struct sk_buff *skb;
+	struct xtfw_conn *ct;		/* a reference, or NULL */
+	u8 dir;
+};
+
+static DEFINE_PER_CPU(struct ct_hint, ct_hint);
+
+/*
+ * May this context use its CPU's slot? Not with BH on (another packet's
+ * softirq could come in between), nor where BH off leaves it preemptible.
+ */
+static bool hint_usable(void)
+{
+	return !IS_ENABLED(CONFIG_PREEMPT_RT) && in_softirq();
+}
+
+/* xtfw_ct_in() found @res->ct for @skb: the slot takes the reference. */
+static void hint_set(const struct sk_buff *skb, const struct xtfw_ct_res *res)
+{
+	struct ct_hint *h;
+	struct xtfw_conn *old;
+
+	if (!hint_usable()) {
+		xtfw_ct_put(res->ct);
+		return;
+	}
+	h = this_cpu_ptr(&ct_hint);
+	h->skb = skb;
+	h->dir = res->dir;
+	old = xchg(&h->ct, res->ct);
+	if (old)
+		xtfw_ct_put(old);
+}
+
+/* The slot's entry if it was left for @skb, without a reference. */
+static struct xtfw_conn *hint_get(const struct sk_buff *skb, u8 *dir)
+{
+	struct ct_hint *h;
+
+	if (!hint_usable())
+		return NULL;
+	h = this_cpu_ptr(&ct_hint);
+	if (h->skb != skb)
+		return NULL;
+	*dir = h->dir;
+	return READ_ONCE(h->ct);
+}
+
+/* @skb is done with: drop the reference its slot holds, if any. */
+static void hint_clear(const struct sk_buff *skb)
+{
+	struct xtfw_conn *c;
+	struct ct_hint *h;
+
+	if (!hint_usable())
+		return;
+	h = this_cpu_ptr(&ct_hint);
+	if (h->skb != skb)
+		return;
+	h->skb = NULL;
+	c = xchg(&h->ct, NULL);
+	if (c)
+		xtfw_ct_put(c);
+}
+
+/**
+ * xtfw_ct_hint_drain() - drop the references every CPU's hint holds
+ *
+ * So that an entry deleted while a hint still held it is freed now: after
+ * a flush, at namespace exit, before counting entries. Any context.
+ */
+void xtfw_ct_hint_drain(void)
+{
+	struct xtfw_conn *c;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		c = xchg(&per_cpu_ptr(&ct_hint, cpu)->ct, NULL);
+		if (c)
+			xtfw_ct_put(c);
+	}
+}
+
 /* --- the hooks --------------------------------------------------------- */
 
 static bool loopback(const struct net_device *dev)
@@ -217,8 +321,13 @@ static unsigned int xtfw_ct_in(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	xtfw_ct_parse(&p, skb, state, family_of(state));
 	xtfw_ct_track(cn, &p, true, &res);
-	if (res.ct)
-		xtfw_ct_put(res.ct);
+	if (res.ct && p.kind == XTFW_CT_K_TRACK) {
+		hint_set(skb, &res);
+	} else {
+		if (res.ct)
+			xtfw_ct_put(res.ct);
+		hint_clear(skb);	/* an earlier packet's, at this address */
+	}
 	if (res.ctstate == XTFW_CTSTATE_INVALID && res.verdict == NF_ACCEPT &&
 	    !rec_add(cn, skb, XTFW_CTSTATE_INVALID)) {
 		xtfw_ct_stat_inc(cn, XTFW_CT_STAT_DROP);
@@ -292,6 +401,7 @@ static unsigned int xtfw_ct_confirm_hook(void *priv, struct sk_buff *skb,
 	struct xtfw_ct_net *cn = priv;
 	struct xtfw_conn *c;
 
+	hint_clear(skb);
 	/* on lo the packet goes on to PREROUTING and INPUT */
 	if (!(state->hook == NF_INET_POST_ROUTING && loopback(state->out)) &&
 	    rec_del(cn, skb))
@@ -464,9 +574,11 @@ void xtfw_ct_hooks_unregister(struct xtfw_ct_net *cn)
 void xtfw_ct_classify(struct xtfw_pkt *pkt)
 {
 	struct xtfw_ct_net *cn = xtfw_ct_net_get(xtfw_pernet(pkt->state->net));
+	struct xtfw_conn *hint;
 	struct xtfw_ct_res res;
 	struct xtfw_ct_pkt p;
 	u32 recorded;
+	u8 dir;
 
 	if (pkt->ct_done)
 		return;
@@ -485,7 +597,9 @@ void xtfw_ct_classify(struct xtfw_pkt *pkt)
 	}
 	xtfw_ct_parse(&p, pkt->skb, pkt->state, pkt->family);
 	p.stage = xtfw_ct_stage(pkt->state, pkt->table);
-	xtfw_ct_track(cn, &p, false, &res);
+	hint = hint_get(pkt->skb, &dir);
+	if (!hint || !xtfw_ct_track_hinted(cn, &p, hint, dir, &res))
+		xtfw_ct_track(cn, &p, false, &res);
 	pkt->ct = res.ct;
 	pkt->ctdir = res.dir;
 	pkt->ctstate = res.ctstate;
@@ -517,6 +631,7 @@ void xtfw_ct_pkt_done(struct xtfw_pkt *pkt, unsigned int verdict)
 	struct xtfw_ct_net *cn;
 
 	if ((verdict & NF_VERDICT_MASK) == NF_DROP) {
+		hint_clear(pkt->skb);
 		cn = xtfw_ct_net_get(xtfw_pernet(pkt->state->net));
 		if (cn) {
 			rec_del(cn, pkt->skb);

@@ -549,6 +549,8 @@ static void conf_read(const struct xtfw_ct_net *cn, struct ct_conf *conf)
 		return;
 	}
 	conf->max = READ_ONCE(cn->max);
+	/* not the deleted entries a lookup hint still holds */
+	xtfw_ct_hint_drain();
 	conf->count = atomic_read(&cn->count);
 	conf->tcp_loose = READ_ONCE(cn->tcp_loose);
 	for (i = 0; i < sizeof(conf->to) / sizeof(u32); i++)

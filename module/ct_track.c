@@ -208,6 +208,46 @@ invalid:
 }
 
 /**
+ * xtfw_ct_track_hinted() - xtfw_ct_track() without update, given a guess
+ * @cn: the namespace's conntrack
+ * @p: the packet, parsed, with its stage
+ * @c: the entry the packet probably belongs to, without a reference; it
+ *	may have been freed or reused since, but not returned to the page
+ *	allocator (SLAB_TYPESAFE_BY_RCU, and the caller is under RCU since
+ *	before it read @c from where a reference kept it)
+ * @dir: the packet's direction in @c
+ * @res: filled as xtfw_ct_track() would fill it, if true is returned
+ *
+ * The lookup finds the one live entry with a node hashed under the
+ * packet's tuple and, for an entry without NAT, takes it whatever the
+ * stage. So if @c is live, of @cn, not NATed, not expired and has the
+ * packet's tuple in the hashed node of @dir, the lookup would return @c
+ * and @dir; anything else is left to it.
+ *
+ * Call under rcu_read_lock(). Return: true if @res holds @c, referenced.
+ */
+bool xtfw_ct_track_hinted(struct xtfw_ct_net *cn, const struct xtfw_ct_pkt *p,
+			  struct xtfw_conn *c, u8 dir, struct xtfw_ct_res *res)
+{
+	if (p->kind != XTFW_CT_K_TRACK || dir > XTFW_CT_DIR_REPLY ||
+	    !refcount_inc_not_zero(&c->use))
+		return false;
+	/* TYPESAFE_BY_RCU: read it only after the reference */
+	smp_acquire__after_ctrl_dep();
+	if (c->cn != cn || xtfw_ct_natted(c) ||
+	    test_bit(XTFW_CT_B_DYING, &c->status) || xtfw_ct_expired(c) ||
+	    (dir == XTFW_CT_DIR_REPLY &&
+	     !test_bit(XTFW_CT_B_REPLY_HASHED, &c->status)) ||
+	    !xtfw_ct_key_equal(&c->th[dir].tuple, &p->tuple)) {
+		xtfw_ct_put(c);
+		return false;
+	}
+	res->verdict = NF_ACCEPT;
+	res_conn(res, c, dir, xtfw_ct_state_of(c, dir));
+	return true;
+}
+
+/**
  * xtfw_ct_track() - the connection and state of a packet
  * @cn: the namespace's conntrack
  * @p: the packet, parsed by xtfw_ct_parse()

@@ -6,7 +6,9 @@
 # must accept a packet for it to pass, whichever drops it; their counters
 # each see the packet; and they run in hook priority order (an nftables
 # chain at -10 sees the packet before xtfw's filter at 0, one at 10
-# after it).
+# after it). A packet another firewall drops after xtfw's conntrack hook
+# leaves an unconfirmed entry that expires and is freed (not kept, or
+# counted, by the per-CPU lookup hint its conntrack hook left).
 #
 #   client veth0 10.0.1.1 ──── server veth0 10.0.1.2, tcp/22
 #
@@ -26,6 +28,7 @@ IPT() { ns_exec "$server" iptables-legacy "$@"; }
 NFT() { ns_exec "$server" nft "$@"; }
 
 hello() { [[ $(tcp_hello "$client" 10.0.1.2 22 2) == hello ]]; }
+ct_count_is() { [[ $(X ct count 2>/dev/null) == "$1" ]]; }
 
 require_root
 require_cmd iptables-legacy nft
@@ -77,4 +80,23 @@ X -Z INPUT
 check_fail "stops the packet before xtfw" hello
 check_eq "so xtfw's filter never saw it" 0 \
 	"$(X -L INPUT -v -x -n | awk 'NR == 3 { print $1 }')"
+
+# xtfw's conntrack (-200) tracks a datagram that nftables drops at -150.
+check_ok "a conntrack rule turns xtfw's tracking on" \
+	X -I INPUT -m conntrack --ctstate INVALID -j DROP
+check_ok "an nftables drop after xtfw's conntrack (-150)" \
+	NFT -f - <<'NFT'
+table inet t {
+	chain pre {
+		type filter hook prerouting priority -150;
+		udp dport 9999 drop
+	}
+}
+NFT
+X ct flush 2>/dev/null
+echo x | ns_exec "$client" socat -u - UDP4-SENDTO:10.0.1.2:9999 2>/dev/null
+check_eq "its first packet made an (unconfirmed) entry" 1 "$(X ct count)"
+check_eq "which ct list does not show" 0 "$(X ct list 2>/dev/null | grep -c 9999)"
+check_ok "and which goes when it times out (5 s), freed, not counted" \
+	slowwait $((10 * ${XTFW_TIMEOUT_SCALE:-1})) ct_count_is 0
 ksft_exit
