@@ -10,7 +10,8 @@
 #  * --json gives the same entries as valid JSON, with their counters;
 #  * count, get count and stats (new, found, invalid, drop, early_drop)
 #    agree with the traffic that made them;
-# (UDP and ICMP timeouts are an hour here, so that nothing expires.)
+# (UDP, ICMP and SYN_SENT timeouts are an hour here, so that nothing
+# expires.)
 #  * delete FILTER deletes exactly what list FILTER shows and says how
 #    many; delete without a filter is refused; the next packet of a deleted
 #    flow starts a new entry; flush -6 leaves IPv4, flush empties.
@@ -273,7 +274,7 @@ for f in -4 -6; do
 	fi
 done
 # no entry may expire while the test runs, however slow the machine
-for t in "udp unreplied" "udp replied" "icmp" "icmpv6"; do
+for t in "udp unreplied" "udp replied" "icmp" "icmpv6" "tcp syn_sent"; do
 	# shellcheck disable=SC2086 # protocol and state
 	ns_xtctl "$router" ct set timeout $t 3600 ||
 		ksft_fail "cannot set the $t timeout"
