@@ -290,10 +290,12 @@ _tcp_listeners_up()
 }
 
 # tcp_hello NS ADDR PORT [TIMEOUT_S]: connect from NS, print what the server
-# said ("hello"), fail if the connection cannot be made in time.
+# said ("hello"), fail if the connection cannot be made in time (default
+# 3 s, times XTFW_TIMEOUT_SCALE).
 tcp_hello()
 {
-	local ns=$1 addr=$2 port=$3 timeout=${4:-3} proto=TCP4
+	local ns=$1 addr=$2 port=$3 proto=TCP4
+	local timeout=${4:-$((3 * ${XTFW_TIMEOUT_SCALE:-1}))}
 
 	if [[ $addr == *:* ]]; then
 		proto=TCP6
