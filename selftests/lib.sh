@@ -316,12 +316,13 @@ _now_ms()
 }
 
 # busywait TIMEOUT_MS CMD...: run CMD until it succeeds, for at most
-# TIMEOUT_MS. Returns 0 on success, else CMD's last status. CMD's stdout of
-# the last attempt is printed. Sleeps 10ms between attempts (TCG guests are
-# slow enough without a spinning shell).
+# TIMEOUT_MS (times XTFW_TIMEOUT_SCALE: a wait for success only gets longer
+# on a slow kernel). Returns 0 on success, else CMD's last status. CMD's
+# stdout of the last attempt is printed. Sleeps 10ms between attempts (TCG
+# guests are slow enough without a spinning shell).
 busywait()
 {
-	local timeout=$1 start out rc
+	local timeout=$(($1 * ${XTFW_TIMEOUT_SCALE:-1})) start out rc
 	shift
 
 	start=$(_now_ms)
@@ -336,10 +337,10 @@ busywait()
 	done
 }
 
-# slowwait TIMEOUT_S CMD...: as busywait, polling every 100ms.
+# slowwait TIMEOUT_S CMD...: as busywait (scaled alike), polling every 100ms.
 slowwait()
 {
-	local timeout=$1 deadline out rc
+	local timeout=$(($1 * ${XTFW_TIMEOUT_SCALE:-1})) deadline out rc
 	shift
 
 	deadline=$(($(_now_ms) + timeout * 1000))

@@ -24,6 +24,33 @@ nat_require()
 	cleanup_ns "$natprobe"
 }
 
+# nat_slow_kernel NS: where everything is slower (XTFW_TIMEOUT_SCALE above
+# 1, the debug kernel), NS's UDP and ICMP entries live that many times
+# their defaults (30 s; 120 s for a UDP stream), so that none expires
+# between the steps of a test that did not mean it to.
+nat_slow_kernel()
+{
+	local ns=$1 s=${XTFW_TIMEOUT_SCALE:-1}
+
+	((s > 1)) || return 0
+	if ! xtfw_native; then
+		ip netns exec "$ns" sysctl -qw \
+			net.netfilter.nf_conntrack_udp_timeout=$((30 * s)) \
+			net.netfilter.nf_conntrack_udp_timeout_stream=$((120 * s)) \
+			net.netfilter.nf_conntrack_icmp_timeout=$((30 * s)) \
+			net.netfilter.nf_conntrack_icmpv6_timeout=$((30 * s)) \
+			2>/dev/null
+		return 0
+	fi
+	if ! ns_xtctl "$ns" ct set timeout udp unreplied $((30 * s)) ||
+	   ! ns_xtctl "$ns" ct set timeout udp replied $((30 * s)) ||
+	   ! ns_xtctl "$ns" ct set timeout udp stream $((120 * s)) ||
+	   ! ns_xtctl "$ns" ct set timeout icmp $((30 * s)) ||
+	   ! ns_xtctl "$ns" ct set timeout icmpv6 $((30 * s)); then
+		ksft_fail "cannot lengthen the timeouts in $ns"
+	fi
+}
+
 # nat_router INSIDE OUTSIDE: three namespaces in a row, IPv4 and IPv6;
 # sets the variables named INSIDE and OUTSIDE, and router:
 #
@@ -47,6 +74,7 @@ nat_router()
 		net.ipv6.conf.all.forwarding=1; then
 		ksft_fail "cannot route through $router"
 	fi
+	nat_slow_kernel "$router"
 }
 
 # nat_lan OUTSIDE INSIDE...: as nat_router, with the inside hosts on a
@@ -88,6 +116,7 @@ nat_lan()
 			net.bridge.bridge-nf-call-ip6tables=0 ||
 			ksft_fail "cannot keep bridged frames off the IP hooks"
 	fi
+	nat_slow_kernel "$router"
 }
 
 _nat_lan_port()

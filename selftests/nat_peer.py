@@ -26,8 +26,10 @@ talk sends one request and prints "PEER -> LOCAL", the server's view of the
 connection. The data sent and received are random and checked: the exit
 status is 0 when all arrived intact, 3 when they did not, 4 on timeout
 ("timeout"), 5 when the connection was refused ("refused": TCP RST, or an
-ICMP port unreachable for UDP). --hold S asks for the server's view at once
-and keeps the TCP connection open S more seconds (or until killed).
+ICMP port unreachable for UDP). --timeout S (default 3) is multiplied by
+$XTFW_TIMEOUT_SCALE, as lib.sh's waits are. --hold S asks for the server's
+view at once and keeps the TCP connection open S more seconds (or until
+killed).
 
 txcsum turns the transmit checksum offload of IFACE on or off (as ethtool
 -K IFACE tx on|off), so that its packets carry full checksums, which the
@@ -256,7 +258,8 @@ def talk(args):
     if args.bind or args.sport:
         s.bind((args.bind or ("::" if family == socket.AF_INET6 else
                               "0.0.0.0"), args.sport))
-    s.settimeout(args.timeout)
+    s.settimeout(args.timeout * float(os.environ.get("XTFW_TIMEOUT_SCALE",
+                                                     "1")))
     try:
         s.connect((args.addr, args.port))
         return talk_udp(s, args) if args.udp else talk_tcp(s, args)
