@@ -312,8 +312,9 @@ static unsigned int xtfw_ct_in(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
 	struct xtfw_ct_net *cn = priv;
-	struct xtfw_ct_res res;
-	struct xtfw_ct_pkt p;
+	/* filled whole by xtfw_ct_parse() and xtfw_ct_track(): not zeroed */
+	struct xtfw_ct_res res __uninitialized;
+	struct xtfw_ct_pkt p __uninitialized;
 
 	if (state->hook == NF_INET_PRE_ROUTING && loopback(state->in))
 		return NF_ACCEPT;	/* tracked at OUTPUT */
@@ -575,8 +576,9 @@ void xtfw_ct_classify(struct xtfw_pkt *pkt)
 {
 	struct xtfw_ct_net *cn = xtfw_ct_net_get(xtfw_pernet(pkt->state->net));
 	struct xtfw_conn *hint;
-	struct xtfw_ct_res res;
-	struct xtfw_ct_pkt p;
+	/* filled whole by xtfw_ct_parse() and the tracker: not zeroed */
+	struct xtfw_ct_res res __uninitialized;
+	struct xtfw_ct_pkt p __uninitialized;
 	u32 recorded;
 	u8 dir;
 

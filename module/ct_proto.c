@@ -223,6 +223,7 @@ int xtfw_ct_parse(struct xtfw_ct_pkt *p, struct sk_buff *skb,
 	p->tuple.family = family;
 	p->hash = 0;
 	p->stage = 0;
+	p->thoff = 0;
 	if (family == XTFW_FAMILY_IPV4)
 		ret = parse_ipv4(skb, off, &p->tuple, &p->thoff);
 	else

@@ -269,7 +269,8 @@ static void traced_end(const struct xtfw_pkt *pkt,
 
 unsigned int xtfw_table_eval(const struct xtfw_table *t, struct xtfw_pkt *pkt)
 {
-	struct frame stack[XTFW_MAX_JUMP_DEPTH];
+	/* a frame is read only below sp, and written before: not zeroed */
+	struct frame stack[XTFW_MAX_JUMP_DEPTH] __uninitialized;
 	const struct xtfw_chain *base, *c;
 	unsigned int sp = 0;
 	u32 ci, i = 0;

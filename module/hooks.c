@@ -54,7 +54,12 @@ static unsigned int xtfw_hook(void *priv, struct sk_buff *skb,
 	u8 family = PRIV_FAMILY(priv), table = PRIV_TABLE(priv);
 	const struct xtfw_ruleset *rs;
 	const struct xtfw_table *t;
-	struct xtfw_pkt pkt;
+	/*
+	 * Not zeroed first (CONFIG_INIT_STACK_ALL_ZERO would, ~100 bytes a
+	 * packet): every field is set below, except ct* and key, which are
+	 * read only once ct_done and key_done say they were filled.
+	 */
+	struct xtfw_pkt pkt __uninitialized;
 	unsigned int verdict;
 
 	rs = rcu_dereference(xtfw_pernet(state->net)->ruleset);
