@@ -291,11 +291,11 @@ _tcp_listeners_up()
 
 # tcp_hello NS ADDR PORT [TIMEOUT_S]: connect from NS, print what the server
 # said ("hello"), fail if the connection cannot be made in time (default
-# 3 s, times XTFW_TIMEOUT_SCALE).
+# 3 s; either times XTFW_TIMEOUT_SCALE).
 tcp_hello()
 {
 	local ns=$1 addr=$2 port=$3 proto=TCP4
-	local timeout=${4:-$((3 * ${XTFW_TIMEOUT_SCALE:-1}))}
+	local timeout=$((${4:-3} * ${XTFW_TIMEOUT_SCALE:-1}))
 
 	if [[ $addr == *:* ]]; then
 		proto=TCP6
