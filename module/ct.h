@@ -284,6 +284,18 @@ extern const struct xtfw_ct_proto xtfw_ct_proto_udp;
 extern const struct xtfw_ct_proto xtfw_ct_proto_icmp;
 extern const struct xtfw_ct_proto xtfw_ct_proto_generic;
 
+/*
+ * The trackers of most packets, called directly where retpolines would
+ * make the indirect call dear (INDIRECT_CALL_2 in ct_track.c), the way
+ * nf_conntrack switches on its protocol.
+ */
+bool xtfw_ct_tcp_valid(const struct xtfw_ct_pkt *p);
+bool xtfw_ct_udp_valid(const struct xtfw_ct_pkt *p);
+int xtfw_ct_tcp_packet(struct xtfw_ct_net *cn, struct xtfw_conn *c,
+		       const struct xtfw_ct_pkt *p, u8 dir);
+int xtfw_ct_udp_packet(struct xtfw_ct_net *cn, struct xtfw_conn *c,
+		       const struct xtfw_ct_pkt *p, u8 dir);
+
 /* ct_proto.c: parsing packets into tuples. */
 int xtfw_ct_parse(struct xtfw_ct_pkt *p, struct sk_buff *skb,
 		  const struct nf_hook_state *state, u8 family);
@@ -295,7 +307,6 @@ void xtfw_ct_invert(struct xtfw_ct_tuple *dst,
 /* ct_core.c: the table. */
 int xtfw_ct_init(void);
 void xtfw_ct_exit(void);
-struct xtfw_ct_net *xtfw_ct_net_get(struct xtfw_net *xn);
 struct xtfw_ct_net *xtfw_ct_net_create(struct xtfw_net *xn);
 void xtfw_ct_net_exit(struct xtfw_net *xn);
 u32 xtfw_ct_hash(const struct xtfw_ct_net *cn, const struct xtfw_ct_tuple *t);
@@ -371,6 +382,13 @@ static inline u32 xtfw_ct_owner(const struct sk_buff *skb)
 	return hash_ptr(skb, 32);
 }
 
+/* The namespace's conntrack, or NULL if it was never used. */
+static inline struct xtfw_ct_net *xtfw_ct_net_get(struct xtfw_net *xn)
+{
+	/* pairs with smp_store_release() in xtfw_ct_net_create() */
+	return smp_load_acquire(&xn->ct);
+}
+
 /* Drop a reference taken by a lookup or allocation. */
 static inline void xtfw_ct_put(struct xtfw_conn *c)
 {
@@ -378,12 +396,34 @@ static inline void xtfw_ct_put(struct xtfw_conn *c)
 		xtfw_ct_free(c);
 }
 
+/**
+ * xtfw_ct_state_of() - the XTFW_CTSTATE_* of a packet of @c
+ * @c: the connection
+ * @dir: the packet's direction in it
+ *
+ * NEW until the connection has seen a reply, ESTABLISHED after, and for
+ * every packet in the reply direction, as Linux's ctinfo. Inline: each
+ * hook that looks at a packet's state asks.
+ */
+static inline u32 xtfw_ct_state_of(const struct xtfw_conn *c, u8 dir)
+{
+	u32 state = XTFW_CTSTATE_ESTABLISHED;
+
+	if (dir == XTFW_CT_DIR_ORIG &&
+	    !test_bit(XTFW_CT_B_SEEN_REPLY, &c->status))
+		state = XTFW_CTSTATE_NEW;
+	if (test_bit(XTFW_CT_B_SNAT, &c->status))
+		state |= XTFW_CTSTATE_SNAT;
+	if (test_bit(XTFW_CT_B_DNAT, &c->status))
+		state |= XTFW_CTSTATE_DNAT;
+	return state;
+}
+
 /* ct_track.c: tracking one packet. */
 void xtfw_ct_track(struct xtfw_ct_net *cn, struct xtfw_ct_pkt *p,
 		   bool update, struct xtfw_ct_res *res);
 bool xtfw_ct_track_hinted(struct xtfw_ct_net *cn, const struct xtfw_ct_pkt *p,
 			  struct xtfw_conn *c, u8 dir, struct xtfw_ct_res *res);
-u32 xtfw_ct_state_of(const struct xtfw_conn *c, u8 dir);
 
 /* nat.c */
 void xtfw_nat_tuple_at(const struct xtfw_conn *c, u8 dir, u8 stage,

@@ -1027,13 +1027,6 @@ void xtfw_ct_stats_read(const struct xtfw_ct_net *cn, struct xtfw_ct_stats *sum)
 
 /* --- the namespace's state ----------------------------------------------- */
 
-/* The namespace's conntrack, or NULL if it was never used. */
-struct xtfw_ct_net *xtfw_ct_net_get(struct xtfw_net *xn)
-{
-	/* pairs with smp_store_release() in xtfw_ct_net_create() */
-	return smp_load_acquire(&xn->ct);
-}
-
 static void recs_init(struct xtfw_ct_recs *recs)
 {
 	unsigned int i;

@@ -574,7 +574,7 @@ void xtfw_ct_hooks_unregister(struct xtfw_ct_net *cn)
 
 void xtfw_ct_classify(struct xtfw_pkt *pkt)
 {
-	struct xtfw_ct_net *cn = xtfw_ct_net_get(xtfw_pernet(pkt->state->net));
+	struct xtfw_ct_net *cn = xtfw_ct_net_get(pkt->xn);
 	struct xtfw_conn *hint;
 	/* filled whole by xtfw_ct_parse() and the tracker: not zeroed */
 	struct xtfw_ct_res res __uninitialized;
@@ -634,7 +634,7 @@ void xtfw_ct_pkt_done(struct xtfw_pkt *pkt, unsigned int verdict)
 
 	if ((verdict & NF_VERDICT_MASK) == NF_DROP) {
 		hint_clear(pkt->skb);
-		cn = xtfw_ct_net_get(xtfw_pernet(pkt->state->net));
+		cn = xtfw_ct_net_get(pkt->xn);
 		if (cn) {
 			rec_del(cn, pkt->skb);
 			/* raw runs before tracking: no entry yet */
@@ -677,7 +677,7 @@ bool xtfw_ct_mark_set(const struct xtfw_pkt *pkt, u32 mark)
 
 bool xtfw_ct_notrack(const struct xtfw_pkt *pkt)
 {
-	struct xtfw_ct_net *cn = xtfw_ct_net_get(xtfw_pernet(pkt->state->net));
+	struct xtfw_ct_net *cn = xtfw_ct_net_get(pkt->xn);
 	struct xtfw_pkt *mut = (struct xtfw_pkt *)pkt;
 
 	if (!cn || !(READ_ONCE(cn->hook_families) & BIT(pkt->family)))

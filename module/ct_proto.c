@@ -103,9 +103,15 @@ void xtfw_ct_invert(struct xtfw_ct_tuple *dst, const struct xtfw_ct_tuple *src)
 	}
 }
 
-/* The IP header of the packet at @off: addresses, protocol, L4 offset. */
-static int parse_ipv4(struct sk_buff *skb, unsigned int off,
-		      struct xtfw_ct_tuple *t, unsigned int *thoff)
+/*
+ * The IP header of the packet at @off: addresses, protocol, L4 offset.
+ * Inline, with the TCP/UDP part of parse_l4(): every packet is parsed at
+ * the conntrack hook and again at the first table hook that asks.
+ */
+static __always_inline int parse_ipv4(struct sk_buff *skb,
+				      unsigned int off,
+				      struct xtfw_ct_tuple *t,
+				      unsigned int *thoff)
 {
 	struct iphdr _iph;
 	const struct iphdr *iph;
@@ -152,35 +158,15 @@ static bool icmp_is_error(u8 family, u8 type)
 	return type < ICMPV6_ECHO_REQUEST;
 }
 
-/*
- * The transport part of the tuple. Return: the kind of packet. @inner is
- * set for the header quoted in an ICMP error: there only queries and
- * port-carrying protocols count, and errors about errors are refused.
- */
-static u8 parse_l4(struct sk_buff *skb, struct xtfw_ct_tuple *t,
-		   unsigned int thoff, bool inner)
+/* parse_l4() of anything but TCP, UDP and UDP-Lite. */
+static u8 parse_l4_other(struct sk_buff *skb, struct xtfw_ct_tuple *t,
+			 unsigned int thoff, bool inner)
 {
-	__be16 _ports[2];
-	const __be16 *ports;
 	u8 _ih[2];
 	const u8 *ih;
 
-	switch (t->proto) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-	case IPPROTO_UDPLITE:
-		ports = skb_header_pointer(skb, thoff, sizeof(_ports), _ports);
-		if (!ports)
-			return XTFW_CT_K_INVALID;
-		t->sport = ports[0];
-		t->dport = ports[1];
-		return XTFW_CT_K_TRACK;
-	case IPPROTO_ICMP:
-	case IPPROTO_ICMPV6:
-		break;
-	default:
+	if (t->proto != IPPROTO_ICMP && t->proto != IPPROTO_ICMPV6)
 		return XTFW_CT_K_TRACK;	/* generic: addresses only */
-	}
 	/* ICMP in IPv6 or ICMPv6 in IPv4 */
 	if (t->proto != (t->family == XTFW_FAMILY_IPV4 ? IPPROTO_ICMP :
 							  IPPROTO_ICMPV6))
@@ -199,6 +185,33 @@ static u8 parse_l4(struct sk_buff *skb, struct xtfw_ct_tuple *t,
 		return XTFW_CT_K_INVALID;
 	t->dport = htons(ih[0] << 8 | ih[1]);
 	return XTFW_CT_K_TRACK;
+}
+
+/*
+ * The transport part of the tuple. Return: the kind of packet. @inner is
+ * set for the header quoted in an ICMP error: there only queries and
+ * port-carrying protocols count, and errors about errors are refused.
+ */
+static __always_inline u8 parse_l4(struct sk_buff *skb,
+				   struct xtfw_ct_tuple *t,
+				   unsigned int thoff, bool inner)
+{
+	__be16 _ports[2];
+	const __be16 *ports;
+
+	switch (t->proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+		ports = skb_header_pointer(skb, thoff, sizeof(_ports), _ports);
+		if (!ports)
+			return XTFW_CT_K_INVALID;
+		t->sport = ports[0];
+		t->dport = ports[1];
+		return XTFW_CT_K_TRACK;
+	default:
+		return parse_l4_other(skb, t, thoff, inner);
+	}
 }
 
 /**

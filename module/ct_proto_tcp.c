@@ -62,7 +62,7 @@ static u8 conn_facts(const struct xtfw_conn *c)
 }
 
 /* Header checks: complete, good checksum on input, sane flags. */
-static bool tcp_valid(const struct xtfw_ct_pkt *p)
+bool xtfw_ct_tcp_valid(const struct xtfw_ct_pkt *p)
 {
 	const struct nf_hook_state *state = p->state;
 	struct tcphdr _th;
@@ -107,8 +107,8 @@ static void kill_after(struct xtfw_ct_net *cn, struct xtfw_conn *c)
 		atomic_inc(&cn->pending);
 }
 
-static int tcp_packet(struct xtfw_ct_net *cn, struct xtfw_conn *c,
-		      const struct xtfw_ct_pkt *p, u8 dir)
+int xtfw_ct_tcp_packet(struct xtfw_ct_net *cn, struct xtfw_conn *c,
+		       const struct xtfw_ct_pkt *p, u8 dir)
 {
 	struct tcp_seg_buf b;
 	struct xtfw_tcp_cfg cfg;
@@ -174,9 +174,9 @@ static bool tcp_can_early_drop(const struct xtfw_conn *c)
 }
 
 const struct xtfw_ct_proto xtfw_ct_proto_tcp = {
-	.valid = tcp_valid,
+	.valid = xtfw_ct_tcp_valid,
 	.new = tcp_new,
-	.packet = tcp_packet,
+	.packet = xtfw_ct_tcp_packet,
 	.timeout = tcp_timeout,
 	.can_early_drop = tcp_can_early_drop,
 };

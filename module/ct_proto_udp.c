@@ -17,7 +17,7 @@
 
 #define UDP_STREAM_AFTER	(2 * HZ)
 
-static bool udp_valid(const struct xtfw_ct_pkt *p)
+bool xtfw_ct_udp_valid(const struct xtfw_ct_pkt *p)
 {
 	const struct nf_hook_state *state = p->state;
 	unsigned int udplen = p->skb->len - p->thoff;
@@ -47,8 +47,8 @@ static bool udp_new(struct xtfw_ct_net *cn, struct xtfw_conn *c,
 	return true;
 }
 
-static int udp_packet(struct xtfw_ct_net *cn, struct xtfw_conn *c,
-		      const struct xtfw_ct_pkt *p, u8 dir)
+int xtfw_ct_udp_packet(struct xtfw_ct_net *cn, struct xtfw_conn *c,
+		       const struct xtfw_ct_pkt *p, u8 dir)
 {
 	const u32 *to = cn->to.udp;
 
@@ -76,9 +76,9 @@ static u32 udp_timeout(const struct xtfw_ct_net *cn, struct xtfw_conn *c)
 }
 
 const struct xtfw_ct_proto xtfw_ct_proto_udp = {
-	.valid = udp_valid,
+	.valid = xtfw_ct_udp_valid,
 	.new = udp_new,
-	.packet = udp_packet,
+	.packet = xtfw_ct_udp_packet,
 	.timeout = udp_timeout,
 };
 

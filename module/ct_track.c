@@ -7,33 +7,12 @@
  * only if it has gone meanwhile (flushed, expired, deleted by a reopen).
  */
 #include <linux/hash.h>
+#include <linux/indirect_call_wrapper.h>
 #include <net/ip.h>
 
 #include "ct.h"
 
 #define TRACK_TRIES	3	/* reopen or insert races, then give up */
-
-/**
- * xtfw_ct_state_of() - the XTFW_CTSTATE_* of a packet of @c
- * @c: the connection
- * @dir: the packet's direction in it
- *
- * NEW until the connection has seen a reply, ESTABLISHED after, and for
- * every packet in the reply direction, as Linux's ctinfo.
- */
-u32 xtfw_ct_state_of(const struct xtfw_conn *c, u8 dir)
-{
-	u32 state = XTFW_CTSTATE_ESTABLISHED;
-
-	if (dir == XTFW_CT_DIR_ORIG &&
-	    !test_bit(XTFW_CT_B_SEEN_REPLY, &c->status))
-		state = XTFW_CTSTATE_NEW;
-	if (test_bit(XTFW_CT_B_SNAT, &c->status))
-		state |= XTFW_CTSTATE_SNAT;
-	if (test_bit(XTFW_CT_B_DNAT, &c->status))
-		state |= XTFW_CTSTATE_DNAT;
-	return state;
-}
 
 static void res_conn(struct xtfw_ct_res *res, struct xtfw_conn *c, u8 dir,
 		     u32 state)
@@ -139,7 +118,8 @@ static int track_found(struct xtfw_ct_net *cn, struct xtfw_ct_pkt *p,
 	int verdict = XTFW_CT_V_ACCEPT;
 
 	if (update) {
-		verdict = proto->packet(cn, c, p, dir);
+		verdict = INDIRECT_CALL_2(proto->packet, xtfw_ct_udp_packet,
+					  xtfw_ct_tcp_packet, cn, c, p, dir);
 		if (verdict == XTFW_CT_V_REOPEN) {
 			xtfw_ct_kill(c);
 			xtfw_ct_put(c);
@@ -281,7 +261,9 @@ void xtfw_ct_track(struct xtfw_ct_net *cn, struct xtfw_ct_pkt *p,
 		return;
 	}
 	proto = xtfw_ct_proto_find(p->tuple.proto);
-	if (update && proto->valid && !proto->valid(p)) {
+	if (update && proto->valid &&
+	    !INDIRECT_CALL_2(proto->valid, xtfw_ct_udp_valid, xtfw_ct_tcp_valid,
+			     p)) {
 		res_invalid(cn, res, update);
 		return;
 	}

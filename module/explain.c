@@ -253,7 +253,8 @@ static int run(struct genl_info *info, struct nlattr **tb, u8 family,
 	for (i = 0; rs && i < n && *verdict == NF_ACCEPT; i++) {
 		const struct xtfw_table *t = rs->tables[family][order[i]];
 		struct xtfw_pkt pkt = {
-			.skb = skb, .state = &state, .family = family,
+			.skb = skb, .state = &state, .xn = xtfw_pernet(net),
+			.family = family,
 			.table = order[i], .ct_done = true, .explain = ex,
 		};
 

@@ -60,9 +60,11 @@ static unsigned int xtfw_hook(void *priv, struct sk_buff *skb,
 	 * read only once ct_done and key_done say they were filled.
 	 */
 	struct xtfw_pkt pkt __uninitialized;
+	struct xtfw_net *xn;
 	unsigned int verdict;
 
-	rs = rcu_dereference(xtfw_pernet(state->net)->ruleset);
+	xn = xtfw_pernet(state->net);
+	rs = rcu_dereference(xn->ruleset);
 	if (unlikely(!rs))
 		return NF_ACCEPT;
 	t = rs->tables[family][table];
@@ -71,6 +73,7 @@ static unsigned int xtfw_hook(void *priv, struct sk_buff *skb,
 
 	pkt.skb = skb;
 	pkt.state = state;
+	pkt.xn = xn;
 	pkt.family = family;
 	pkt.table = table;
 	pkt.ct = NULL;

@@ -51,6 +51,7 @@ struct xtfw_conn;
 struct xtfw_pkt {
 	struct sk_buff *skb;
 	const struct nf_hook_state *state;
+	struct xtfw_net *xn;	/* xtfw_pernet(state->net), looked up once */
 	u8 family;		/* XTFW_FAMILY_* */
 	u8 table;		/* XTFW_TABLE_* */
 	u8 l4proto;		/* transport protocol, past IPv6 ext headers */
