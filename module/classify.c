@@ -185,7 +185,6 @@ static u32 hash_words(const u32 *w, unsigned int nw, u32 seed)
 	for (i = 0; i < nw; i++) {
 		h ^= w[i];
 		h *= HASH_MUL;
-		h ^= h >> 29;
 	}
 	return (u32)(h >> 32);
 }
@@ -252,7 +251,7 @@ static int group_build(struct xtfw_cls *cls, struct cls_group *g,
 		total += nkeys(&keys[idx[i]], g);
 	g->min_rule = idx[0];
 	g->max_rule = idx[cnt - 1];
-	g->hmask = roundup_pow2(2 * total) - 1;
+	g->hmask = roundup_pow2(4 * total) - 1;
 	g->slots = alloc_track(cls, g, (g->hmask + 1) * sizeof(u32));
 	g->keys = alloc_track(cls, g,
 			      (size_t)total * (nw ? nw : 1) * sizeof(u32));
@@ -649,6 +648,31 @@ void xtfw_cls_free(struct xtfw_cls *cls)
 	xtfw_cls_kfree(cls);
 }
 
+/*
+ * The entry + 1 of the packet's key in @g, or 0: group_words(),
+ * hash_words() and find_slot() in one pass. Inlined with a constant @nw
+ * (xtfw_cls_next()), its loops unroll: this is the packet path.
+ */
+static __always_inline u32 group_find(const struct cls_group *g,
+				      const struct xtfw_cls_pkt *pk, u32 seed,
+				      unsigned int nw)
+{
+	u32 w[XTFW_CLS_MAX_WORDS], slot, e;
+	u64 h = seed;
+	unsigned int j;
+
+	for (j = 0; j < nw; j++) {
+		w[j] = pk->w[g->word[j]] & g->mask[j];
+		h ^= w[j];
+		h *= HASH_MUL;
+	}
+	slot = (u32)(h >> 32) & g->hmask;
+	while ((e = g->slots[slot]) &&
+	       !words_equal(&g->keys[(e - 1) * nw], w, nw))
+		slot = (slot + 1) & g->hmask;
+	return e;
+}
+
 /* The first of @list[0..len) at or after @from, or U32_MAX. */
 static u32 first_from(const u32 *list, u32 len, u32 from)
 {
@@ -676,30 +700,32 @@ static u32 first_from(const u32 *list, u32 len, u32 from)
 u32 xtfw_cls_next(const struct xtfw_cls *cls, const struct xtfw_cls_pkt *pk,
 		  u32 from)
 {
-	u32 best = cls->nrules, w[XTFW_CLS_MAX_WORDS];
-	unsigned int i, j;
+	u32 best = cls->nrules;
+	unsigned int i;
 
 	for (i = 0; i < cls->ngroups; i++) {
 		const struct cls_group *g = &cls->groups[i];
-		u64 h = cls->seed;
-		u32 slot, e, r;
+		u32 e, r;
 
 		if (g->min_rule >= best)
 			break;
 		if (g->max_rule < from || (g->ports && !pk->ports))
 			continue;
-		/* group_words() and hash_words() in one pass */
-		for (j = 0; j < g->nw; j++) {
-			w[j] = pk->w[g->word[j]] & g->mask[j];
-			h ^= w[j];
-			h *= HASH_MUL;
-			h ^= h >> 29;
+		/* most groups key on one to three words: those unrolled */
+		switch (g->nw) {
+		case 1:
+			e = group_find(g, pk, cls->seed, 1);
+			break;
+		case 2:
+			e = group_find(g, pk, cls->seed, 2);
+			break;
+		case 3:
+			e = group_find(g, pk, cls->seed, 3);
+			break;
+		default:
+			e = group_find(g, pk, cls->seed, g->nw);
+			break;
 		}
-		/* find_slot(), inlined: this loop is the packet path */
-		slot = (u32)(h >> 32) & g->hmask;
-		while ((e = g->slots[slot]) &&
-		       !words_equal(&g->keys[(e - 1) * g->nw], w, g->nw))
-			slot = (slot + 1) & g->hmask;
 		if (!e)
 			continue;
 		e--;
