@@ -59,10 +59,18 @@ struct cls_group {
 	size_t bytes;		/* of the four arrays */
 };
 
+/*
+ * Groups are sorted by the number of words they key on (one, two, three,
+ * any other) and then by their first rule: the packet path scans each
+ * such class with a loop specialised for its width.
+ */
+#define CLS_CLASSES	4
+
 struct xtfw_cls {
 	u32 nrules;
 	u32 seed;
 	u32 ngroups;
+	u32 cend[CLS_CLASSES];	/* groups[cend[c - 1]..cend[c]): class c */
 	u8 nw;			/* words per key: 4 (IPv4) or 10 (IPv6) */
 	size_t size;		/* bytes allocated */
 	struct cls_group groups[];
@@ -305,10 +313,19 @@ static int cmp_count_desc(const void *a, const void *b)
 	return x->sig < y->sig ? -1 : x->sig > y->sig;
 }
 
+/* The class of a group of @nw words: 0-2 for one to three, else 3. */
+static unsigned int width_class(unsigned int nw)
+{
+	return nw >= 1 && nw <= 3 ? nw - 1 : 3;
+}
+
 static int cmp_group(const void *a, const void *b)
 {
 	const struct cls_group *x = a, *y = b;
+	unsigned int cx = width_class(x->nw), cy = width_class(y->nw);
 
+	if (cx != cy)
+		return cx < cy ? -1 : 1;
 	return x->min_rule < y->min_rule ? -1 : x->min_rule > y->min_rule;
 }
 
@@ -619,6 +636,11 @@ struct xtfw_cls *xtfw_cls_build(const struct xtfw_cls_key *keys, u32 n,
 	}
 	sort_array(cls->groups, cls->ngroups, sizeof(cls->groups[0]),
 		   cmp_group);
+	for (i = 0; i < cls->ngroups; i++)
+		cls->cend[width_class(cls->groups[i].nw)] = i + 1;
+	for (i = 1; i < CLS_CLASSES; i++)
+		if (cls->cend[i] < cls->cend[i - 1])
+			cls->cend[i] = cls->cend[i - 1];
 	goto out;
 
 fail:
@@ -689,6 +711,38 @@ static u32 first_from(const u32 *list, u32 len, u32 from)
 	return lo < len ? list[lo] : ~0U;
 }
 
+/*
+ * xtfw_cls_next() for the groups [@lo, @hi) of one width class: the
+ * lowest of @best and their first rules from @from on that may match.
+ * Inlined with a constant @nw (0: each group's own), its probe unrolls.
+ */
+static __always_inline u32 scan_class(const struct xtfw_cls *cls,
+				      unsigned int lo, unsigned int hi,
+				      const struct xtfw_cls_pkt *pk, u32 from,
+				      u32 best, unsigned int nw)
+{
+	unsigned int i;
+
+	for (i = lo; i < hi; i++) {
+		const struct cls_group *g = &cls->groups[i];
+		u32 e, r;
+
+		if (g->min_rule >= best)
+			break;
+		if (g->max_rule < from || (g->ports && !pk->ports))
+			continue;
+		e = group_find(g, pk, cls->seed, nw ? nw : g->nw);
+		if (!e)
+			continue;
+		e--;
+		r = first_from(&g->rules[g->first[e]],
+			       g->first[e + 1] - g->first[e], from);
+		if (r < best)
+			best = r;
+	}
+	return best;
+}
+
 /**
  * xtfw_cls_next() - the first rule from @from on that may match
  * @cls: the chain's classifier
@@ -701,40 +755,11 @@ u32 xtfw_cls_next(const struct xtfw_cls *cls, const struct xtfw_cls_pkt *pk,
 		  u32 from)
 {
 	u32 best = cls->nrules;
-	unsigned int i;
 
-	for (i = 0; i < cls->ngroups; i++) {
-		const struct cls_group *g = &cls->groups[i];
-		u32 e, r;
-
-		if (g->min_rule >= best)
-			break;
-		if (g->max_rule < from || (g->ports && !pk->ports))
-			continue;
-		/* most groups key on one to three words: those unrolled */
-		switch (g->nw) {
-		case 1:
-			e = group_find(g, pk, cls->seed, 1);
-			break;
-		case 2:
-			e = group_find(g, pk, cls->seed, 2);
-			break;
-		case 3:
-			e = group_find(g, pk, cls->seed, 3);
-			break;
-		default:
-			e = group_find(g, pk, cls->seed, g->nw);
-			break;
-		}
-		if (!e)
-			continue;
-		e--;
-		r = first_from(&g->rules[g->first[e]],
-			       g->first[e + 1] - g->first[e], from);
-		if (r < best)
-			best = r;
-	}
-	return best;
+	best = scan_class(cls, 0, cls->cend[0], pk, from, best, 1);
+	best = scan_class(cls, cls->cend[0], cls->cend[1], pk, from, best, 2);
+	best = scan_class(cls, cls->cend[1], cls->cend[2], pk, from, best, 3);
+	return scan_class(cls, cls->cend[2], cls->cend[3], pk, from, best, 0);
 }
 
 size_t xtfw_cls_size(const struct xtfw_cls *cls)
