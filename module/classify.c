@@ -66,11 +66,31 @@ struct cls_group {
  */
 #define CLS_CLASSES	4
 
+/*
+ * The group filter: for the source and the destination address, a table
+ * indexed by the top bits of the packet's first word of it, whose entry
+ * is the set of groups (bit i: groups[i]) that may hold a key for such a
+ * packet. A group that keys on fewer of those bits sets its bit in every
+ * entry its keys' bits allow; one that does not key on the word, in all.
+ * The AND of the two entries is the set of groups worth probing: the
+ * others (most, for a packet that matches nothing) cost nothing. Each
+ * table has about one entry per key, 2^8 to 2^CLS_FILTER_BITS.
+ */
+#define CLS_FILTER_MIN_BITS	8
+#define CLS_FILTER_BITS		16
+
+struct cls_filter {
+	u64 *tab;
+	u8 word;		/* of the packet */
+	u8 shift;		/* 32 - the table's bits */
+};
+
 struct xtfw_cls {
 	u32 nrules;
 	u32 seed;
 	u32 ngroups;
-	u32 cend[CLS_CLASSES];	/* groups[cend[c - 1]..cend[c]): class c */
+	u64 cmask[CLS_CLASSES];	/* the groups of each width class */
+	struct cls_filter filter[2];
 	u8 nw;			/* words per key: 4 (IPv4) or 10 (IPv6) */
 	size_t size;		/* bytes allocated */
 	struct cls_group groups[];
@@ -335,6 +355,82 @@ static int cmp_group(const void *a, const void *b)
 #define sort_array(base, num, size, cmp)	qsort(base, num, size, cmp)
 #endif
 
+/* The leading one bits of a mask word in network order. */
+static unsigned int mask_ones(u32 mask)
+{
+	u32 m = xtfw_be32(mask);
+	unsigned int n = 0;
+
+	while (n < 32 && (m & (1U << (31 - n))))
+		n++;
+	return n;
+}
+
+/*
+ * Mark group @gi in @f's entries that packets matching one of its keys can
+ * have: @f's bits of the packet word are the top @bits of the keys' word
+ * @j under the group's mask, of which the top @k are kept (k <= bits).
+ */
+static void filter_group(struct cls_filter *f, unsigned int bits,
+			 const struct cls_group *g, u32 gi, int j,
+			 unsigned int k)
+{
+	u64 bit = BIT_ULL(gi);
+	u32 e, v, r, span, n = 1U << bits;
+
+	if (j < 0 || !k) {
+		for (r = 0; r < n; r++)
+			f->tab[r] |= bit;
+		return;
+	}
+	span = 1U << (bits - k);
+	for (e = 0; e < g->nents; e++) {
+		v = (xtfw_be32(g->keys[e * g->nw + j]) >> (32 - k)) << (bits - k);
+		if (f->tab[v] & bit)
+			continue;	/* marked by a key with the same bits */
+		for (r = v; r < v + span; r++)
+			f->tab[r] |= bit;
+	}
+}
+
+/* Build the group filter on the packet's word @word (see cls_filter). */
+static int filter_build(struct xtfw_cls *cls, struct cls_filter *f,
+			unsigned int word)
+{
+	unsigned int bits = CLS_FILTER_MIN_BITS, k;
+	u64 total = 0;
+	u32 i;
+	int j;
+
+	for (i = 0; i < cls->ngroups; i++)
+		total += cls->groups[i].nents;
+	while (bits < CLS_FILTER_BITS && (1ULL << bits) < total)
+		bits++;
+	f->tab = xtfw_cls_zalloc(sizeof(u64) << bits);
+	if (!f->tab)
+		return -ENOMEM;
+	cls->size += sizeof(u64) << bits;
+	f->word = word;
+	f->shift = 32 - bits;
+	for (i = 0; i < cls->ngroups; i++) {
+		const struct cls_group *g = &cls->groups[i];
+
+		for (j = g->nw - 1; j >= 0; j--)
+			if (g->word[j] == word)
+				break;
+		k = j < 0 ? 0 : mask_ones(g->mask[j]);
+		filter_group(f, bits, g, i, j, k < bits ? k : bits);
+	}
+	return 0;
+}
+
+/* Both filters: on the first word of the source and of the destination. */
+static int filters_build(struct xtfw_cls *cls)
+{
+	return filter_build(cls, &cls->filter[0], 0) ?:
+	       filter_build(cls, &cls->filter[1], cls->nw == 4 ? 1 : 4);
+}
+
 /* The group of each signature: binary search among the chosen ones. */
 static int chosen_index(const struct sig_count *chosen, u32 nchosen, u32 sig)
 {
@@ -563,8 +659,12 @@ struct xtfw_cls *xtfw_cls_build(const struct xtfw_cls_key *keys, u32 n,
 	cls->nrules = n;
 	cls->seed = seed;
 	cls->nw = nw;
-	if (!n)
-		return cls;
+	if (!n) {
+		if (!filters_build(cls))
+			return cls;
+		xtfw_cls_free(cls);
+		return NULL;
+	}
 	sig_of = xtfw_cls_zalloc((size_t)n * sizeof(u32));
 	sigs = xtfw_cls_zalloc((size_t)n * sizeof(*sigs));
 	idx = xtfw_cls_zalloc((size_t)n * sizeof(u32));
@@ -637,10 +737,9 @@ struct xtfw_cls *xtfw_cls_build(const struct xtfw_cls_key *keys, u32 n,
 	sort_array(cls->groups, cls->ngroups, sizeof(cls->groups[0]),
 		   cmp_group);
 	for (i = 0; i < cls->ngroups; i++)
-		cls->cend[width_class(cls->groups[i].nw)] = i + 1;
-	for (i = 1; i < CLS_CLASSES; i++)
-		if (cls->cend[i] < cls->cend[i - 1])
-			cls->cend[i] = cls->cend[i - 1];
+		cls->cmask[width_class(cls->groups[i].nw)] |= BIT_ULL(i);
+	if (filters_build(cls))
+		goto fail;
 	goto out;
 
 fail:
@@ -667,6 +766,8 @@ void xtfw_cls_free(struct xtfw_cls *cls)
 		return;
 	for (i = 0; i < XTFW_CLS_MAX_GROUPS; i++)
 		group_free(cls, &cls->groups[i]);
+	xtfw_cls_kfree(cls->filter[0].tab);
+	xtfw_cls_kfree(cls->filter[1].tab);
 	xtfw_cls_kfree(cls);
 }
 
@@ -712,21 +813,19 @@ static u32 first_from(const u32 *list, u32 len, u32 from)
 }
 
 /*
- * xtfw_cls_next() for the groups [@lo, @hi) of one width class: the
- * lowest of @best and their first rules from @from on that may match.
- * Inlined with a constant @nw (0: each group's own), its probe unrolls.
+ * xtfw_cls_next() for the groups @m of one width class: the lowest of
+ * @best and their first rules from @from on that may match. Inlined with
+ * a constant @nw (0: each group's own), its probe unrolls.
  */
-static __always_inline u32 scan_class(const struct xtfw_cls *cls,
-				      unsigned int lo, unsigned int hi,
+static __always_inline u32 scan_class(const struct xtfw_cls *cls, u64 m,
 				      const struct xtfw_cls_pkt *pk, u32 from,
 				      u32 best, unsigned int nw)
 {
-	unsigned int i;
-
-	for (i = lo; i < hi; i++) {
-		const struct cls_group *g = &cls->groups[i];
+	while (m) {
+		const struct cls_group *g = &cls->groups[xtfw_ffs64(m)];
 		u32 e, r;
 
+		m &= m - 1;
 		if (g->min_rule >= best)
 			break;
 		if (g->max_rule < from || (g->ports && !pk->ports))
@@ -743,6 +842,12 @@ static __always_inline u32 scan_class(const struct xtfw_cls *cls,
 	return best;
 }
 
+static __always_inline u64 filter_of(const struct cls_filter *f,
+				     const struct xtfw_cls_pkt *pk)
+{
+	return f->tab[xtfw_be32(pk->w[f->word]) >> f->shift];
+}
+
 /**
  * xtfw_cls_next() - the first rule from @from on that may match
  * @cls: the chain's classifier
@@ -754,12 +859,13 @@ static __always_inline u32 scan_class(const struct xtfw_cls *cls,
 u32 xtfw_cls_next(const struct xtfw_cls *cls, const struct xtfw_cls_pkt *pk,
 		  u32 from)
 {
+	u64 m = filter_of(&cls->filter[0], pk) & filter_of(&cls->filter[1], pk);
 	u32 best = cls->nrules;
 
-	best = scan_class(cls, 0, cls->cend[0], pk, from, best, 1);
-	best = scan_class(cls, cls->cend[0], cls->cend[1], pk, from, best, 2);
-	best = scan_class(cls, cls->cend[1], cls->cend[2], pk, from, best, 3);
-	return scan_class(cls, cls->cend[2], cls->cend[3], pk, from, best, 0);
+	best = scan_class(cls, m & cls->cmask[0], pk, from, best, 1);
+	best = scan_class(cls, m & cls->cmask[1], pk, from, best, 2);
+	best = scan_class(cls, m & cls->cmask[2], pk, from, best, 3);
+	return scan_class(cls, m & cls->cmask[3], pk, from, best, 0);
 }
 
 size_t xtfw_cls_size(const struct xtfw_cls *cls)

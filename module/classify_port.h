@@ -20,6 +20,7 @@
 #define xtfw_cls_zalloc(size)	kvzalloc(size, GFP_KERNEL_ACCOUNT)
 #define xtfw_cls_kfree(p)	kvfree(p)
 #define xtfw_be32(x)		((__force u32)cpu_to_be32(x))
+#define xtfw_ffs64(x)		__ffs64(x)
 
 #else /* userspace */
 
@@ -36,9 +37,11 @@ typedef unsigned int u32;
 typedef unsigned long long u64;
 
 #define BIT(n)			(1U << (n))
+#define BIT_ULL(n)		(1ULL << (n))
 #define xtfw_cls_zalloc(size)	calloc(1, size)
 #define xtfw_cls_kfree(p)	free(p)
 #define xtfw_be32(x)		htonl(x)
+#define xtfw_ffs64(x)		__builtin_ctzll(x)
 
 #endif /* __KERNEL__ */
 

@@ -83,6 +83,21 @@ static void rand_pkt(struct ref_pkt *p, bool v6)
 	}
 }
 
+/*
+ * Random host bits below a prefix of @len bits of the address @a (1 or 4
+ * words): a packet in a rule's network, not only at its first address.
+ */
+static void host_bits(u32 *a, unsigned int len, bool v6)
+{
+	unsigned int i, n = v6 ? 4 : 1, bits;
+
+	for (i = 0; i < n; i++) {
+		bits = len > 32 * i ? len - 32 * i : 0;
+		if (bits < 32)
+			a[i] |= htonl(rnd() & (~0U >> bits));
+	}
+}
+
 /* The residual: a deterministic coin per rule and packet. */
 static bool residual(u32 rule, const struct ref_pkt *p, u32 salt)
 {
@@ -216,6 +231,10 @@ int main(int argc, char **argv)
 
 				memcpy(p.src, k->src, sizeof(p.src));
 				memcpy(p.dst, k->dst, sizeof(p.dst));
+				if (pick(2)) {
+					host_bits(p.src, k->slen, v6);
+					host_bits(p.dst, k->dlen, v6);
+				}
 				if (k->flags & XTFW_CLS_K_PROTO)
 					p.proto = k->proto;
 				if (k->flags & (XTFW_CLS_K_SPORT | XTFW_CLS_K_DPORT))
