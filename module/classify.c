@@ -33,7 +33,7 @@
  */
 #include "classify.h"
 
-#define XTFW_CLS_MAX_GROUPS	48
+#define XTFW_CLS_MAX_GROUPS	48	/* at most 64: a group is a bit of a u64 */
 #define XTFW_CLS_EXPAND_BITS	4	/* a prefix joins one up to 4 longer */
 #define XTFW_CLS_FOLD_LIST	2	/* fold_groups(): rules a key may gain */
 
@@ -78,6 +78,8 @@ struct cls_group {
  */
 #define CLS_FILTER_MIN_BITS	8
 #define CLS_FILTER_BITS		16
+
+static_assert(XTFW_CLS_MAX_GROUPS <= 64, "a filter entry is a u64");
 
 struct cls_filter {
 	u64 *tab;

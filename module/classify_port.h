@@ -25,6 +25,7 @@
 #else /* userspace */
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
