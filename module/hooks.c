@@ -2,8 +2,12 @@
 /*
  * Netfilter hook registration. A namespace registers the hooks of a table
  * only while its ruleset has that table, so a namespace without rules pays
- * nothing. One hook function serves every table; its priv names the family
- * and table, and the hook number comes with the packet.
+ * nothing. One hook function serves every table; its priv points to the
+ * namespace's struct xtfw_hook_priv for the family and table (the ops are
+ * unregistered before the namespace's state goes, so the pointer outlives
+ * every packet that uses it: no net_generic() lookup, which takes and drops
+ * the RCU read lock, per packet), and the hook number comes with the
+ * packet.
  */
 #include <linux/ipv6.h>
 #include <linux/slab.h>
@@ -12,11 +16,6 @@
 
 #include "xtfw.h"
 #include "ct.h"
-
-/* The hook's priv carries the family and table it serves. */
-#define HOOK_PRIV(family, table) ((void *)(uintptr_t)((family) << 8 | (table)))
-#define PRIV_FAMILY(priv) ((u8)((uintptr_t)(priv) >> 8))
-#define PRIV_TABLE(priv) ((u8)(uintptr_t)(priv))
 
 static void pkt_init_ipv4(struct xtfw_pkt *pkt)
 {
@@ -51,7 +50,9 @@ static void pkt_init_ipv6(struct xtfw_pkt *pkt)
 static unsigned int xtfw_hook(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
-	u8 family = PRIV_FAMILY(priv), table = PRIV_TABLE(priv);
+	const struct xtfw_hook_priv *hp = priv;
+	u8 family = hp->family, table = hp->table;
+	struct xtfw_net *xn = hp->xn;
 	const struct xtfw_ruleset *rs;
 	const struct xtfw_table *t;
 	/*
@@ -60,10 +61,8 @@ static unsigned int xtfw_hook(void *priv, struct sk_buff *skb,
 	 * read only once ct_done and key_done say they were filled.
 	 */
 	struct xtfw_pkt pkt __uninitialized;
-	struct xtfw_net *xn;
 	unsigned int verdict;
 
-	xn = xtfw_pernet(state->net);
 	rs = rcu_dereference(xn->ruleset);
 	if (unlikely(!rs))
 		return NF_ACCEPT;
@@ -92,8 +91,10 @@ static unsigned int xtfw_hook(void *priv, struct sk_buff *skb,
 	return verdict;
 }
 
-static struct nf_hook_ops *ops_create(u8 family, u8 table, unsigned int *n)
+static struct nf_hook_ops *ops_create(struct xtfw_net *xn, u8 family,
+				      u8 table, unsigned int *n)
 {
+	struct xtfw_hook_priv *hp = &xn->hook_priv[family][table];
 	unsigned long hooks = xtfw_table_hooks(table);
 	struct nf_hook_ops *ops;
 	unsigned int hook, i = 0;
@@ -102,13 +103,16 @@ static struct nf_hook_ops *ops_create(u8 family, u8 table, unsigned int *n)
 	ops = kcalloc(*n, sizeof(*ops), GFP_KERNEL);
 	if (!ops)
 		return NULL;
+	hp->xn = xn;
+	hp->family = family;
+	hp->table = table;
 	for_each_set_bit(hook, &hooks, XTFW_NUMHOOKS) {
 		ops[i].hook = xtfw_hook;
 		ops[i].pf = family == XTFW_FAMILY_IPV4 ? NFPROTO_IPV4 :
 							 NFPROTO_IPV6;
 		ops[i].hooknum = hook;
 		ops[i].priority = xtfw_table_priority(table, hook);
-		ops[i].priv = HOOK_PRIV(family, table);
+		ops[i].priv = hp;
 		i++;
 	}
 	return ops;
@@ -120,7 +124,7 @@ static int table_hooks_add(struct xtfw_net *xn, u8 family, u8 table)
 	unsigned int n;
 	int ret;
 
-	ops = ops_create(family, table, &n);
+	ops = ops_create(xn, family, table, &n);
 	if (!ops)
 		return -ENOMEM;
 	ret = nf_register_net_hooks(xn->net, ops, n);

@@ -310,6 +310,13 @@ struct xtfw_txn;
 struct xtfw_recent_net;
 struct xtfw_ct_net;
 
+/* What a table hook's priv points to: in struct xtfw_net, see hooks.c. */
+struct xtfw_hook_priv {
+	struct xtfw_net *xn;
+	u8 family;
+	u8 table;
+};
+
 struct xtfw_net {
 	struct net *net;
 	struct xtfw_ruleset __rcu *ruleset;
@@ -319,6 +326,7 @@ struct xtfw_net {
 	struct list_head txns;
 	unsigned int ntxns;
 	struct nf_hook_ops *hook_ops[__XTFW_FAMILY_MAX][__XTFW_TABLE_MAX];
+	struct xtfw_hook_priv hook_priv[__XTFW_FAMILY_MAX][__XTFW_TABLE_MAX];
 	bool exiting;
 	struct xtfw_recent_net *recent;	/* match.c */
 	struct xtfw_ct_net *ct;		/* ct_*.c, created on first use */
