@@ -481,7 +481,8 @@ void xtfw_ct_classify(struct xtfw_pkt *pkt);
  * Drops the reference xtfw_ct_classify() took. If the table dropped the
  * packet and it was the first of its connection, the unconfirmed entry
  * goes with it, so that a first packet dropped by a rule leaves nothing
- * behind.
+ * behind. Does nothing, and need not be called, unless the verdict is
+ * NF_DROP or the packet holds a connection (pkt->ct_done && pkt->ct).
  */
 void xtfw_ct_pkt_done(struct xtfw_pkt *pkt, unsigned int verdict);
 

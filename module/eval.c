@@ -245,15 +245,27 @@ static u32 next_candidate(const struct xtfw_chain *c, struct xtfw_pkt *pkt,
 	return xtfw_cls_next(c->cls, &pkt->key, i);
 }
 
-/* The verdict of a rule's target; XTFW_CONTINUE: on to the next rule. */
-static int traced(const struct xtfw_pkt *pkt, const struct xtfw_chain *c,
-		  u32 i, int verdict)
+static noinline void traced_slow(const struct xtfw_pkt *pkt,
+				 const struct xtfw_chain *c, u32 i, int verdict)
 {
-	if (unlikely(pkt->explain))
+	if (pkt->explain)
 		xtfw_explain_step(pkt, c, i + 1, XTFW_TRACE_RULE, verdict,
 				  NULL);
-	else if (xtfw_traced(pkt->skb))
+	else
 		xtfw_trace_event(pkt, c, i + 1, XTFW_TRACE_RULE, verdict);
+}
+
+/*
+ * The verdict of a rule's target; XTFW_CONTINUE: on to the next rule.
+ * Reported to a trace or a dry run, out of line: most packets are
+ * neither, and pay two tests here.
+ */
+static __always_inline int traced(const struct xtfw_pkt *pkt,
+				  const struct xtfw_chain *c, u32 i,
+				  int verdict)
+{
+	if (unlikely(pkt->explain) || xtfw_traced(pkt->skb))
+		traced_slow(pkt, c, i, verdict);
 	return verdict;
 }
 

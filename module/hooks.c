@@ -87,7 +87,9 @@ static unsigned int xtfw_hook(void *priv, struct sk_buff *skb,
 		verdict = xtfw_nat_hook(t, &pkt);
 	else
 		verdict = xtfw_table_eval(t, &pkt);
-	xtfw_ct_pkt_done(&pkt, verdict);
+	/* nothing to do unless dropped or holding a connection */
+	if ((verdict & NF_VERDICT_MASK) == NF_DROP || (pkt.ct_done && pkt.ct))
+		xtfw_ct_pkt_done(&pkt, verdict);
 	return verdict;
 }
 
