@@ -458,27 +458,34 @@ static int cmp_sig(const void *a, const void *b)
 	return x->sig < y->sig ? -1 : x->sig > y->sig;
 }
 
-/* The distinct signatures of @sig_of[0..n) into @sigs; their number. */
+/*
+ * The distinct signatures of @sig_of[0..n) into @sigs (n entries), sorted,
+ * with their rules and keys; their number. Counted in a hash table in
+ * @slots (4n words of scratch): there are few distinct signatures, and
+ * sorting all n rules' to find them cost most of a large build.
+ */
 static u32 count_sigs(const u32 *sig_of, const u64 *keys_of, u32 n,
-		      struct sig_count *sigs, struct sig_count *tmp)
+		      struct sig_count *sigs, u32 *slots)
 {
-	u32 i, nsigs = 0;
+	u32 i, h, e, mask = roundup_pow2(2 * n) - 1, nsigs = 0;
 
+	memset(slots, 0, ((size_t)mask + 1) * sizeof(u32));
 	for (i = 0; i < n; i++) {
-		tmp[i].sig = sig_of[i];
-		tmp[i].keys = keys_of[i];
-	}
-	sort_array(tmp, n, sizeof(*tmp), cmp_sig);
-	for (i = 0; i < n; i++) {
-		if (nsigs && sigs[nsigs - 1].sig == tmp[i].sig) {
-			sigs[nsigs - 1].count++;
-			sigs[nsigs - 1].keys += tmp[i].keys;
-			continue;
+		h = sig_of[i] * 0x9e3779b1U;
+		h = (h ^ h >> 16) & mask;
+		while ((e = slots[h]) && sigs[e - 1].sig != sig_of[i])
+			h = (h + 1) & mask;
+		if (!e) {
+			sigs[nsigs].sig = sig_of[i];
+			sigs[nsigs].count = 0;
+			sigs[nsigs].keys = 0;
+			slots[h] = ++nsigs;
+			e = nsigs;
 		}
-		sigs[nsigs].sig = tmp[i].sig;
-		sigs[nsigs].count = 1;
-		sigs[nsigs++].keys = tmp[i].keys;
+		sigs[e - 1].count++;
+		sigs[e - 1].keys += keys_of[i];
 	}
+	sort_array(sigs, nsigs, sizeof(*sigs), cmp_sig);
 	return nsigs;
 }
 
@@ -645,9 +652,10 @@ static int fold_groups(struct xtfw_cls *cls, const struct xtfw_cls_key *keys,
 struct xtfw_cls *xtfw_cls_build(const struct xtfw_cls_key *keys, u32 n,
 				bool ipv6, u32 seed)
 {
-	struct sig_count *sigs = NULL, *stmp = NULL, *chosen;
+	struct sig_count *sigs = NULL, *chosen;
 	u32 i, nsigs = 0, nchosen, catchall, *idx = NULL, *tmp = NULL;
 	u32 *gcount = NULL, *gstart = NULL, *sig_of = NULL, *to = NULL;
+	u32 *slots = NULL;
 	u64 *keys_of = NULL, budget = (u64)n + 1024;
 	struct xtfw_cls *cls;
 	unsigned int nw = ipv6 ? 10 : 4, pass;
@@ -673,10 +681,10 @@ struct xtfw_cls *xtfw_cls_build(const struct xtfw_cls_key *keys, u32 n,
 	tmp = xtfw_cls_zalloc((size_t)n * 2 * sizeof(u32));
 	gcount = xtfw_cls_zalloc((XTFW_CLS_MAX_GROUPS + 1) * sizeof(u32));
 	gstart = xtfw_cls_zalloc((XTFW_CLS_MAX_GROUPS + 1) * sizeof(u32));
-	stmp = xtfw_cls_zalloc((size_t)n * sizeof(*stmp));
+	slots = xtfw_cls_zalloc((size_t)n * 4 * sizeof(u32));
 	keys_of = xtfw_cls_zalloc((size_t)n * sizeof(u64));
 	to = xtfw_cls_zalloc((size_t)n * sizeof(u32));
-	if (!sig_of || !sigs || !idx || !tmp || !gcount || !gstart || !stmp ||
+	if (!sig_of || !sigs || !idx || !tmp || !gcount || !gstart || !slots ||
 	    !keys_of || !to)
 		goto fail;
 
@@ -689,12 +697,12 @@ struct xtfw_cls *xtfw_cls_build(const struct xtfw_cls_key *keys, u32 n,
 		keys_of[i] = 1;
 	}
 	for (pass = 0; pass < 2; pass++) {
-		nsigs = count_sigs(sig_of, keys_of, n, sigs, stmp);
+		nsigs = count_sigs(sig_of, keys_of, n, sigs, slots);
 		merge_lengths(sigs, nsigs, to, &budget);
 		apply_merge(sig_of, keys_of, n, sigs, to, nsigs);
 		swap_lens(sig_of, n);
 	}
-	nsigs = count_sigs(sig_of, keys_of, n, sigs, stmp);
+	nsigs = count_sigs(sig_of, keys_of, n, sigs, slots);
 	/* keep the largest; the catch-all (signature 0) takes the rest */
 	nchosen = nsigs;
 	if (nsigs > XTFW_CLS_MAX_GROUPS) {
@@ -754,7 +762,7 @@ out:
 	xtfw_cls_kfree(tmp);
 	xtfw_cls_kfree(gcount);
 	xtfw_cls_kfree(gstart);
-	xtfw_cls_kfree(stmp);
+	xtfw_cls_kfree(slots);
 	xtfw_cls_kfree(keys_of);
 	xtfw_cls_kfree(to);
 	return cls;
