@@ -44,16 +44,28 @@ static const struct cmd_opt commands[] = {
 /* Letters that may be bundled into one argument, as in -nvL. */
 static const char bundle_letters[] = "nvxLSFZX46";
 
+/*
+ * Every argument of every line of a restore file comes here first: a
+ * value or a rule option ("-s", "--dport") is turned away without a
+ * string comparison against each long name.
+ */
 static const struct cmd_opt *find_command(const char *arg)
 {
+	if (arg[0] != '-' || !arg[1])
+		return NULL;
+	if (arg[1] != '-') {
+		if (arg[2])
+			return NULL;
+		for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+			if (arg[1] == commands[i].s)
+				return &commands[i];
+		return NULL;
+	}
 	if (strcmp(arg, "--new") == 0)
 		arg = "--new-chain";
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
-		if (arg[0] == '-' && arg[1] == commands[i].s && !arg[2])
-			return &commands[i];
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (strcmp(arg, commands[i].l) == 0)
 			return &commands[i];
-	}
 	return NULL;
 }
 
@@ -146,6 +158,8 @@ static bool global_opt(struct cmd *c, int argc, char **argv, int *i,
 {
 	const char *a = argv[*i];
 
+	if (a[0] != '-')
+		return false;	/* a value: no option */
 	if (!strcmp(a, "-t") || !strcmp(a, "--table")) {
 		if (restore)
 			perr("-t cannot be used in a restore file");
