@@ -28,6 +28,7 @@ static int __net_init xtfw_net_init(struct net *net)
 	xn->net = net;
 	mutex_init(&xn->commit_mutex);
 	mutex_init(&xn->txn_mutex);
+	mutex_init(&xn->ctr_lock);
 	INIT_LIST_HEAD(&xn->txns);
 	RCU_INIT_POINTER(xn->ruleset, NULL);
 	return xtfw_match_net_init(xn);
@@ -53,6 +54,7 @@ static void __net_exit xtfw_net_exit(struct net *net)
 	xtfw_ct_net_exit(xn);
 	rcu_barrier();
 	flush_workqueue(xtfw_wq);
+	xtfw_ctr_net_exit(xn);
 	xtfw_match_net_exit(xn);
 }
 

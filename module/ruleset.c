@@ -509,13 +509,6 @@ static bool spec_equal(const struct nlattr *a, const struct nlattr *b)
 	return nla_len(a) == nla_len(b) && !memcmp(a, b, nla_total_size(nla_len(a)));
 }
 
-static void move_counters(struct xtfw_rule *to, struct xtfw_rule *from)
-{
-	free_percpu(to->ctr);
-	to->ctr = from->ctr;
-	from->ctr_moved = true;
-}
-
 static void carry_chain(struct xtfw_chain *nc, struct xtfw_chain *oc)
 {
 	u32 nb = roundup_pow_of_two(max_t(u32, oc->nrules, 1));
@@ -550,7 +543,7 @@ static void carry_chain(struct xtfw_chain *nc, struct xtfw_chain *oc)
 			struct xtfw_rule *o = oc->rules[*p];
 
 			if (!o->ctr_moved && spec_equal(o->spec, r->spec)) {
-				move_counters(r, o);
+				xtfw_rule_ctr_move(r, o);
 				*p = next[*p];
 				break;
 			}

@@ -263,9 +263,16 @@ int xtfw_target_check_hooks(const struct xtfw_target *t, u32 hook_mask,
 			    const struct xtfw_parse_ctx *ctx);
 int xtfw_target_eval(const struct xtfw_target *t, struct xtfw_pkt *pkt);
 
+/*
+ * Rules' counters come XTFW_CTR_BLOCK at a time from one per-CPU
+ * allocation (rule.c), which lives while any of them does.
+ */
+struct xtfw_ctr_block;
+
 /* A compiled rule; immutable once its table is published. */
 struct xtfw_rule {
 	struct xtfw_counters __percpu *ctr;
+	struct xtfw_ctr_block *ctr_blk;	/* where ctr is, referenced */
 	struct nlattr *spec;		/* XTFW_A_RULE as sent, for dumps */
 	struct xtfw_ipmatch ip;
 	struct xtfw_target target;
@@ -328,6 +335,8 @@ struct xtfw_net {
 	struct nf_hook_ops *hook_ops[__XTFW_FAMILY_MAX][__XTFW_TABLE_MAX];
 	struct xtfw_hook_priv hook_priv[__XTFW_FAMILY_MAX][__XTFW_TABLE_MAX];
 	bool exiting;
+	struct mutex ctr_lock;		/* rule.c: ctr_cur */
+	struct xtfw_ctr_block *ctr_cur;	/* the block new counters come from */
 	struct xtfw_recent_net *recent;	/* match.c */
 	struct xtfw_ct_net *ct;		/* ct_*.c, created on first use */
 	struct {			/* trace.c: events of this second */
@@ -384,6 +393,8 @@ int xtfw_table_priority(u8 table, u8 hook);
 struct xtfw_rule *xtfw_rule_create(struct net *net, const struct nlattr *spec,
 				   const struct xtfw_parse_ctx *ctx);
 void xtfw_rule_destroy(struct xtfw_rule *rule);
+void xtfw_rule_ctr_move(struct xtfw_rule *to, struct xtfw_rule *from);
+void xtfw_ctr_net_exit(struct xtfw_net *xn);
 void xtfw_counters_read(struct xtfw_counters __percpu *pcpu,
 			struct xtfw_counters *sum);
 void xtfw_counters_zero(struct xtfw_counters __percpu *pcpu);
