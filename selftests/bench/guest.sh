@@ -256,11 +256,67 @@ child_cpu()
 		/tmp/bench-times.0 /tmp/bench-times.1
 }
 
+# The kernel's own time for a load: kprobes on the kernel functions that
+# take each loader's requests, entry and return, summed per task over the
+# load. genl_rcv: xtctl's generic netlink batches (parse, rule build,
+# commit); nfnetlink_rcv: nft's and iptables-nft's batches;
+# nf_setsockopt/nf_getsockopt: iptables-legacy's table get and replace.
+# Unlike the loading process's system time, this leaves out its page
+# faults, reads and memory management. What each frees later in an RCU
+# callback or a work item is not counted, for any of them (a load after a
+# flush frees next to nothing). KTRACE is empty if tracefs or kprobes are
+# missing.
+KTRACE=
+KPROBED="genl_rcv nfnetlink_rcv nf_setsockopt nf_getsockopt"
+
+ktrace_setup()
+{
+	local t=/sys/kernel/tracing f
+
+	mountpoint -q $t || mount -t tracefs nodev $t 2>/dev/null || return 0
+	[[ -w $t/kprobe_events ]] || return 0
+	modprobe nfnetlink 2>/dev/null
+	for f in $KPROBED; do
+		if ! { echo "p:xtbench/${f}_in $f" >>$t/kprobe_events &&
+		       echo "r:xtbench/${f}_out $f" >>$t/kprobe_events; }; then
+			log "no kprobe on $f: no kernel time of the loads"
+			echo "-:xtbench/${f}_in" >>$t/kprobe_events 2>/dev/null
+			return 0
+		fi
+	done
+	echo 0 >$t/tracing_on
+	echo 1 >$t/events/xtbench/enable || return 0
+	KTRACE=$t
+}
+
+ktrace_start()
+{
+	[[ -n $KTRACE ]] || return 0
+	echo >"$KTRACE/trace"
+	echo 1 >"$KTRACE/tracing_on"
+}
+
+# ktrace_stop: the seconds between each probed entry and its return
+ktrace_stop()
+{
+	[[ -n $KTRACE ]] || return 0
+	echo 0 >"$KTRACE/tracing_on"
+	awk '/^#/ { next }
+	     { task = $1; ts = ""; ev = ""
+	       for (i = 2; i <= NF; i++)
+		       if ($i ~ /^[0-9]+\.[0-9]+:$/) { ts = $i; ev = $(i + 1); break }
+	       if (ts == "") next
+	       sub(/:$/, "", ts); sub(/:$/, "", ev) }
+	     ev ~ /_in$/ { t0[task] = ts; next }
+	     ev ~ /_out$/ && (task in t0) { s += ts - t0[task]; delete t0[task] }
+	     END { printf "%.3f", s }' "$KTRACE/trace"
+}
+
 # load FW PROFILE N: load, timed; the memory it took. Returns 1 on failure
 # or timeout (and marks FW PROFILE dead for the larger rule counts).
 load()
 {
-	local fw=$1 prof=$2 n=$3 t0 t1 m0 m1 rc=0 cmd
+	local fw=$1 prof=$2 n=$3 t0 t1 m0 m1 rc=0 cmd kt
 
 	[[ $fw == none ]] && return 0
 	if [[ -n ${DEAD[$fw $prof]:-} ]]; then
@@ -274,9 +330,11 @@ load()
 	((n < 10000)) || sleep 2
 	m0=$(mem_available_kb)
 	times >/tmp/bench-times.0
+	ktrace_start
 	t0=$(now)
 	in_router "$fw" timeout -k 5 "$LOAD_TIMEOUT" $cmd || rc=$?
 	t1=$(now)
+	kt=$(ktrace_stop)
 	times >/tmp/bench-times.1
 	((n < 10000)) || sleep 2
 	m1=$(mem_available_kb)
@@ -294,6 +352,7 @@ load()
 	fi
 	out load "$prof" "$n" "$fw" "$(elapsed "$t0" "$t1")"
 	out loadcpu "$prof" "$n" "$fw" "$(child_cpu)"
+	[[ -z $kt ]] || out loadkern "$prof" "$n" "$fw" "$kt"
 	out mem "$prof" "$n" "$fw" "$(((m0 - m1) * 1024))"
 	return 0
 }
@@ -460,6 +519,7 @@ main()
 	out meta window_s "$SECS"
 	out meta reps "$REPS"
 	out meta load_timeout_s "$LOAD_TIMEOUT"
+	ktrace_setup
 	for fw in "${FWS[@]}"; do
 		make_path "$fw"
 		unreach "$fw"

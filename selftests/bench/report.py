@@ -10,6 +10,7 @@ RAW.tsv holds guest.sh's "BENCH" lines without that word:
   pps    PROFILE N FW REP PPS
   load   PROFILE N FW SECONDS|timeout>Ts|failed|skipped
   loadcpu PROFILE N FW USER_S SYS_S   (CPU time of the loading process)
+  loadkern PROFILE N FW SECONDS       (time in the kernel's request entry)
   mem    PROFILE N FW BYTES            (MemAvailable before - after load)
   note   PROFILE N FW TEXT
   ctrate FW REP PPS ENTRIES MEMBYTES SLAB_BEFORE SLAB_AFTER OBJSIZE
@@ -41,7 +42,7 @@ def read(path):
     meta = {}
     pps = collections.defaultdict(list)
     load, mem, notes = {}, {}, collections.defaultdict(list)
-    loadcpu = {}
+    loadcpu, loadkern = {}, {}
     ct = collections.defaultdict(list)
     with open(path) as f:
         for line in f:
@@ -54,6 +55,8 @@ def read(path):
                 load[(w[1], int(w[2]), w[3])] = w[4]
             elif w[0] == "loadcpu":
                 loadcpu[(w[1], int(w[2]), w[3])] = float(w[5])
+            elif w[0] == "loadkern":
+                loadkern[(w[1], int(w[2]), w[3])] = float(w[4])
             elif w[0] == "mem":
                 mem[(w[1], int(w[2]), w[3])] = int(w[4])
             elif w[0] == "note":
@@ -62,7 +65,7 @@ def read(path):
                 ct[w[1]].append([float(x) for x in w[3:]])
     for k, v in loadcpu.items():
         if k in load:
-            load[k] = (load[k], v)
+            load[k] = (load[k], v, loadkern.get(k))
     return meta, pps, load, mem, notes, ct
 
 
@@ -80,7 +83,8 @@ def fmt_pps(p):
 
 def fmt_load(v):
     if isinstance(v, tuple):
-        return f"{fmt_load(v[0])} (sys {v[1]:.2f})"
+        kern = f"; kernel {v[2]:.2f}" if v[2] is not None else ""
+        return f"{fmt_load(v[0])} (sys {v[1]:.2f}{kern})"
     try:
         s = float(v)
     except ValueError:
@@ -152,7 +156,11 @@ def tables(meta, pps, load, mem, notes, ct):
               "iptables-legacy-restore, iptables-nft-restore, nft -f; "
               f"bounded by {meta.get('load_timeout_s', '?')} s; time "
               "in the VM, userspace included; in brackets, where measured, "
-              "the kernel (system) CPU time of the loading process)\n")
+              "the system CPU time of the loading process, its own page "
+              "faults and memory management included, and the kernel's "
+              "time in the functions that take the loader's requests: "
+              "genl_rcv for xtctl, nfnetlink_rcv for nft and iptables-nft, "
+              "nf_setsockopt and nf_getsockopt for iptables-legacy)\n")
     md.append("| firewall | profile | " +
               " | ".join(fmt_n(n) for n in sizes) + " |")
     md.append("|---|---|" + "---:|" * len(sizes))
