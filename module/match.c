@@ -265,16 +265,21 @@ int xtfw_match_parse(struct net *net, struct xtfw_match *m,
 		.net = net, .tb = tb, .nest = nest, .ip = ip, .ctx = ctx,
 	};
 	const struct match_desc *d;
+	u32 type;
 	int ret;
 
 	memset(m, 0, sizeof(*m));
-	ret = nla_parse_nested(tb, XTFW_MATCH_A_MAX, nest, xtfw_match_policy,
-			       ctx->extack);
+	/* validated with the rule, see xtfw_rule_create() */
+	ret = nla_parse_nested(tb, XTFW_MATCH_A_MAX, nest, NULL, ctx->extack);
 	if (ret)
 		return ret;
 	if (!tb[XTFW_MATCH_A_TYPE])
 		return xtfw_parse_error(ctx, nest, "match without a type");
-	m->type = nla_get_u32(tb[XTFW_MATCH_A_TYPE]);
+	type = nla_get_u32(tb[XTFW_MATCH_A_TYPE]);
+	if (type >= ARRAY_SIZE(descs) || !descs[type].parse)
+		return xtfw_parse_error(ctx, tb[XTFW_MATCH_A_TYPE],
+					"unknown match type");
+	m->type = type;
 	if (tb[XTFW_MATCH_A_INV])
 		m->inv = nla_get_u32(tb[XTFW_MATCH_A_INV]);
 	d = &descs[m->type];

@@ -320,16 +320,21 @@ int xtfw_target_parse(struct xtfw_target *t, const struct nlattr *nest,
 	struct nlattr *tb[XTFW_TARGET_A_MAX + 1];
 	struct xtfw_targs a = { .tb = tb, .nest = nest, .ip = ip, .ctx = ctx };
 	const struct target_desc *d;
+	u32 type;
 	int ret;
 
 	memset(t, 0, sizeof(*t));
-	ret = nla_parse_nested(tb, XTFW_TARGET_A_MAX, nest, xtfw_target_policy,
-			       ctx->extack);
+	/* validated with the rule, see xtfw_rule_create() */
+	ret = nla_parse_nested(tb, XTFW_TARGET_A_MAX, nest, NULL, ctx->extack);
 	if (ret)
 		return ret;
 	if (!tb[XTFW_TARGET_A_TYPE])
 		return xtfw_parse_error(ctx, nest, "target without a type");
-	t->type = nla_get_u32(tb[XTFW_TARGET_A_TYPE]);
+	type = nla_get_u32(tb[XTFW_TARGET_A_TYPE]);
+	if (type >= ARRAY_SIZE(descs) || !descs[type].name)
+		return xtfw_parse_error(ctx, tb[XTFW_TARGET_A_TYPE],
+					"unknown target type");
+	t->type = type;
 	d = &descs[t->type];
 	a.name = d->name;
 	ret = check_attrs(d, &a);
