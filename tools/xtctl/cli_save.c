@@ -183,15 +183,22 @@ static char *read_input(const char *file, size_t *len)
 }
 
 /* One attempt; -EAGAIN if a --noflush restore went stale. */
+/*
+ * @parsed: the file applied to an empty ruleset, which is all a restore that
+ * flushes sends; NULL for --noflush, which applies the file to the
+ * kernel's ruleset as read on each try.
+ */
 static int restore_once(struct nl *nl, const struct restore_args *a,
-			const char *buf, size_t len)
+			const char *buf, size_t len,
+			const struct ruleset *parsed)
 {
 	struct commit_opts o = { .use_gen = a->o.noflush, .abort = a->test };
 	struct ruleset rs = { 0 };
 	int ret;
 
-	if (a->o.noflush)
-		kernel_read(nl, &rs, a->o.family, -1);
+	if (parsed)
+		return kernel_commit(nl, parsed, a->o.family, &o);
+	kernel_read(nl, &rs, a->o.family, -1);
 	restore_apply(buf, len, &a->o, &rs);
 	ret = kernel_commit(nl, &rs, a->o.family, &o);
 	ruleset_free(&rs);
@@ -208,7 +215,7 @@ static struct {
 static void restore_body(int argc, char **argv)
 {
 	struct restore_args a = { 0 };
-	struct ruleset rs = { 0 };
+	struct ruleset rs = { 0 }, parsed = { 0 };
 	struct nl nl;
 	size_t len;
 	char *buf;
@@ -218,11 +225,12 @@ static void restore_body(int argc, char **argv)
 	input.file = a.file && strcmp(a.file, "-") ? a.file : "stdin";
 	input.text = buf;
 	input.len = len;
-	if (!a.o.noflush) {
-		/* syntax first: no kernel needed to find a bad line */
-		restore_apply(buf, len, &a.o, &rs);
-		ruleset_free(&rs);
-	}
+	/*
+	 * Syntax first: no kernel needed to find a bad line. Without
+	 * --noflush the result is the ruleset to send, on every try.
+	 */
+	if (!a.o.noflush)
+		restore_apply(buf, len, &a.o, &parsed);
 	nl_open(&nl);
 	if (a.confirm && a.test)
 		perr("--confirm and --test do not go together");
@@ -231,10 +239,12 @@ static void restore_body(int argc, char **argv)
 		kernel_read(&nl, &rs, a.o.family, -1);
 	}
 	for (int i = 0; i < KERNEL_MAX_RETRIES; i++) {
-		if (restore_once(&nl, &a, buf, len) != -EAGAIN) {
+		if (restore_once(&nl, &a, buf, len,
+				 a.o.noflush ? NULL : &parsed) != -EAGAIN) {
 			input.text = NULL;
 			free(buf);
 			nl_close(&nl);
+			ruleset_free(&parsed);
 			if (a.confirm)
 				confirm_arm(&rs, a.o.family, a.confirm);
 			ruleset_free(&rs);

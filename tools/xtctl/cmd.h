@@ -54,6 +54,12 @@ void cmd_free(struct cmd *c);
 
 /* Apply a modifying command to its table; fails with iptables' reasons. */
 void cmd_apply(const struct cmd *c, struct table *t);
+/*
+ * cmd_apply(), moving the rules of -A and -I into @t rather than copying
+ * them (a restore applies each command once): @c's rule slots are NULL
+ * after.
+ */
+void cmd_apply_take(struct cmd *c, struct table *t);
 bool cmd_modifies(const struct cmd *c);
 
 /* -L or -S (text or --json) of a table; false if the chain is missing. */

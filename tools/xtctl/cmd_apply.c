@@ -51,14 +51,18 @@ static void check_jump(const struct table *t, const struct rule *r)
 		     r->tg.chain);
 }
 
+/* @take: c->rules, to move the rules into @ch instead of copying them */
 static void insert_rules(const struct cmd *c, struct table *t,
-			 struct chain *ch, unsigned int pos)
+			 struct chain *ch, unsigned int pos,
+			 struct rule **take)
 {
 	for (unsigned int i = 0; i < c->nrules; i++)
 		check_jump(t, c->rules[i]);
 	for (unsigned int i = 0; i < c->nrules; i++) {
-		struct rule *r = rule_dup(c->rules[i]);
+		struct rule *r = take ? take[i] : rule_dup(c->rules[i]);
 
+		if (take)
+			take[i] = NULL;
 		chain_insert(ch, pos + i, r);
 	}
 }
@@ -224,7 +228,7 @@ static void flush_one(struct chain *ch, unsigned int unused)
 	chain_flush(ch);
 }
 
-void cmd_apply(const struct cmd *c, struct table *t)
+static void apply(const struct cmd *c, struct table *t, struct rule **take)
 {
 	struct chain *ch = c->chain ? table_chain(t, c->chain) : NULL;
 
@@ -232,12 +236,13 @@ void cmd_apply(const struct cmd *c, struct table *t)
 		need_chain(t, c->chain);
 	switch (c->op) {
 	case CMD_APPEND:
-		insert_rules(c, t, ch, ch->nrules);
+		insert_rules(c, t, ch, ch->nrules, take);
 		break;
 	case CMD_INSERT:
 		check_index(ch, c->rulenum ? c->rulenum - 1 : 0, ch->nrules,
 			    "insertion");
-		insert_rules(c, t, ch, c->rulenum ? c->rulenum - 1 : 0);
+		insert_rules(c, t, ch, c->rulenum ? c->rulenum - 1 : 0,
+			     take);
 		break;
 	case CMD_DELETE:
 		delete_rules(c, ch);
@@ -276,4 +281,14 @@ void cmd_apply(const struct cmd *c, struct table *t)
 		return;
 	}
 	t->dirty = true;
+}
+
+void cmd_apply(const struct cmd *c, struct table *t)
+{
+	apply(c, t, NULL);
+}
+
+void cmd_apply_take(struct cmd *c, struct table *t)
+{
+	apply(c, t, c->rules);
 }

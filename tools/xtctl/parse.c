@@ -87,8 +87,8 @@ static const struct builtin_opt *find_builtin(const char *arg)
 	for (size_t i = 0; i < ARRAY_SIZE(builtins); i++) {
 		const struct builtin_opt *b = &builtins[i];
 
-		if (strcmp(arg, b->s) == 0 || strcmp(arg, b->l) == 0 ||
-		    (b->l2 && strcmp(arg, b->l2) == 0))
+		if (opt_eq(arg, b->s) || opt_eq(arg, b->l) ||
+		    (b->l2 && opt_eq(arg, b->l2)))
 			return b;
 	}
 	return NULL;
@@ -530,13 +530,16 @@ struct rule **rparse_finish(struct rparse *p, unsigned int *n)
 	out = xcalloc(ns * nd, sizeof(*out));
 	for (unsigned int s = 0; s < ns; s++) {
 		for (unsigned int d = 0; d < nd; d++) {
-			struct rule *r = rule_dup(p->rule);
+			bool last = s == ns - 1 && d == nd - 1;
+			/* the last copy is the parsed rule itself */
+			struct rule *r = last ? p->rule : rule_dup(p->rule);
 
 			set_addr(r, true, &p->src, s);
 			set_addr(r, false, &p->dst, d);
 			out[s * nd + d] = r;
 		}
 	}
+	p->rule = NULL;
 	*n = ns * nd;
 	return out;
 }

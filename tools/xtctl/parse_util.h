@@ -3,9 +3,24 @@
 #ifndef XTCTL_PARSE_UTIL_H
 #define XTCTL_PARSE_UTIL_H
 
+#include <string.h>
+
 #include "xtctl.h"
 
 #define PORT_MAX	0xffff
+
+/*
+ * strcmp(arg, opt) == 0 for an option name @opt of two characters or more.
+ * Restore files pass every argument of every line through the option
+ * tables; comparing three characters inline settles almost every mismatch
+ * without a call. a[2] is read only when a[0] and a[1] equal @opt's, which
+ * are not NUL.
+ */
+static inline bool opt_eq(const char *a, const char *opt)
+{
+	return a[0] == opt[0] && a[1] == opt[1] && a[2] == opt[2] &&
+	       strcmp(a, opt) == 0;
+}
 
 /* Decimal, 0x hex or 0 octal, as xtables_strtoui. */
 bool str_to_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);

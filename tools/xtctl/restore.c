@@ -26,21 +26,40 @@ struct restore {
 	char *buf;			/* the current line */
 };
 
+/* isspace() in the C locale, without a call for every character */
+static inline bool is_blank(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 int restore_tokenize(const char *line, char ***argvp)
 {
 	size_t len = strlen(line);
-	char **argv = xmalloc((RESTORE_MAX_ARGS + 1) * sizeof(*argv) + len + 1);
-	char *out = (char *)(argv + RESTORE_MAX_ARGS + 1), *tok = NULL;
+	/*
+	 * Arguments are separated by blanks and hold a character at least
+	 * (or two: ""), so a line has no more than (len + 1) / 2 of them: a
+	 * small block that malloc() recycles, instead of one for the most
+	 * arguments any line may have.
+	 */
+	size_t cap = (len + 1) / 2 < RESTORE_MAX_ARGS ? (len + 1) / 2 :
+		     RESTORE_MAX_ARGS;
+	char **argv = xmalloc((cap + 1) * sizeof(*argv) + len + 1);
+	char *out = (char *)(argv + cap + 1), *tok = NULL;
 	bool quoted = false, escaped = false;
 	int argc = 0;
 
 	for (const char *p = line;; p++) {
 		char ch = *p;
 
-		if (!ch || (!quoted && isspace((unsigned char)ch))) {
+		/* a run of plain characters, the bulk of every line */
+		if (!quoted && tok && !is_blank(ch) && ch != '"' && ch) {
+			*out++ = ch;
+			continue;
+		}
+		if (!ch || (!quoted && is_blank(ch))) {
 			if (tok) {
 				*out++ = '\0';
-				if (argc == RESTORE_MAX_ARGS) {
+				if ((size_t)argc == cap) {
 					free(argv);
 					perr("too many arguments (at most %d)",
 					     RESTORE_MAX_ARGS);
@@ -199,7 +218,7 @@ static void apply_line_cmd(void *arg)
 		c->rules[i]->line = st->line;
 	if (st->o->counters)
 		set_counters(c, lc->counters, lc->pkts, lc->bytes);
-	cmd_apply(c, st->cur);
+	cmd_apply_take(c, st->cur);
 }
 
 static void free_line_cmd(void *arg)
