@@ -198,7 +198,12 @@ def write_nft(path, rules, stateful, extra=NFT_FLOW):
 
 
 def main():
-    outdir, sizes = sys.argv[1], [int(a) for a in sys.argv[2:]]
+    if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
+        sys.exit("usage: rules.py OUTDIR N...")
+    try:
+        outdir, sizes = sys.argv[1], [int(a) for a in sys.argv[2:]]
+    except ValueError:
+        sys.exit("usage: rules.py OUTDIR N...  (N: rule counts)")
     os.makedirs(outdir, exist_ok=True)
     allrules = gen_rules(max(sizes + [0]))
     for n in sizes:
