@@ -24,7 +24,9 @@
 # The console log is build/bench/KVER/console.log. --quick measures 0,
 # 1,000 and 10,000 rules, one round of one second, and writes to
 # build/bench/KVER/ instead (a smoke test of the harness). BENCH_*
-# variables (see guest.sh) are passed on to the guest.
+# variables (see guest.sh) are passed on to the guest. BENCH_TAG=T names
+# the results bench-KVER-DATE-T.*, so that a partial run (BENCH_SIZES,
+# BENCH_PROFILES) does not overwrite the same day's full one.
 
 set -euo pipefail
 
@@ -103,7 +105,7 @@ if ((QUICK)); then
 else
 	dest=$HERE/results
 fi
-name=bench-$KVER-$(date +%Y-%m-%d)
+name=bench-$KVER-$(date +%Y-%m-%d)${BENCH_TAG:+-$BENCH_TAG}
 mkdir -p "$dest"
 sed -n 's/\r$//; s/^BENCH\t//p' "$OUT/console.log" >"$dest/$name.tsv"
 /usr/bin/python3 "$HERE/report.py" "$dest/$name.tsv" "$dest/$name.md" \
