@@ -31,7 +31,6 @@
 /* Limits that bound what one transaction may hold. */
 enum xtfw_limits {
 	XTFW_MAX_CHAINS_PER_TABLE = 100000,
-	XTFW_MAX_RULES_PER_TXN = 2000000,
 	XTFW_MAX_MATCHES_PER_RULE = 32,
 	XTFW_MAX_TXNS_PER_NET = 64,
 	XTFW_MAX_RULE_SPEC = 3072,	/* a dump message must fit a page */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysinfo.h>
 
 #include "check.h"
 #include "cmd.h"
@@ -24,7 +25,29 @@ struct restore {
 	unsigned int line;
 	const char *p, *end;		/* input not yet read */
 	char *buf;			/* the current line */
+	unsigned int nrules, max_rules;	/* rules added, and the bound */
 };
+
+/*
+ * The module refuses a transaction of more rules than one per 4 KiB of
+ * memory (module/txn.c, max_rules()). Parsed, a rule takes about 700 bytes
+ * here, so a file far beyond that bound would exhaust memory in xtctl
+ * before the kernel could refuse it (1,000,000 rules on a 1 GiB machine):
+ * the restore stops at the same count, with the same reason.
+ */
+static unsigned int restore_max_rules(void)
+{
+	struct sysinfo si;
+	uint64_t by_memory;
+
+	if (sysinfo(&si))
+		return XTFW_MAX_RULES_PER_TXN;
+	by_memory = ((uint64_t)si.totalram * si.mem_unit) >> 12;
+	if (by_memory < 10000)
+		return 10000;
+	return by_memory < XTFW_MAX_RULES_PER_TXN ? by_memory :
+						    XTFW_MAX_RULES_PER_TXN;
+}
 
 /* isspace() in the C locale, without a call for every character */
 static inline bool is_blank(char c)
@@ -218,6 +241,12 @@ static void apply_line_cmd(void *arg)
 		c->rules[i]->line = st->line;
 	if (st->o->counters)
 		set_counters(c, lc->counters, lc->pkts, lc->bytes);
+	if ((c->op == CMD_APPEND || c->op == CMD_INSERT) &&
+	    c->nrules > st->max_rules - st->nrules)
+		perr("more than %u rules in one transaction (the limit for this machine's memory)",
+		     st->max_rules);
+	if (c->op == CMD_APPEND || c->op == CMD_INSERT)
+		st->nrules += c->nrules;
 	cmd_apply_take(c, st->cur);
 }
 
@@ -338,6 +367,7 @@ void restore_apply(const char *buf, size_t len, const struct restore_opts *o,
 	struct restore st = {
 		.o = o, .rs = rs, .p = buf, .end = buf + len,
 		.buf = xmalloc(RESTORE_MAX_LINE + 1),
+		.max_rules = restore_max_rules(),
 	};
 	struct fail_ctx fc;
 

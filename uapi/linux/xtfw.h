@@ -92,6 +92,12 @@
 #define XTFW_LOG_PREFIX_MAXLEN	30	/* 29 chars + NUL */
 #define XTFW_RECENT_NAME_MAXLEN	200
 #define XTFW_MAX_JUMP_DEPTH	32
+/*
+ * Rules one transaction may hold at most. The module also bounds them by
+ * memory, at one rule per 4 KiB of RAM (a quarter of memory at 1 KiB a
+ * rule), and xtctl's restore stops at the same count.
+ */
+#define XTFW_MAX_RULES_PER_TXN	2000000
 #define XTFW_MAX_MULTIPORT	15	/* ports, a range counts as two */
 
 enum xtfw_family {
