@@ -7,9 +7,10 @@
 #
 # 1. 1,000,000 rules: xtctl refuses the file at the bound (parsed whole, it
 #    would take 700 MB of xtctl's memory).
-# 2. 150,000 rules committed, then 100,000 more with --noflush: xtctl
-#    sends the whole table, and the kernel refuses the transaction at the
-#    bound, after it took a quarter of memory's worth of rules.
+# 2. 60% of the bound committed (150,000 rules here), then 50% more with
+#    --noflush: xtctl sends the whole table, and the kernel refuses the
+#    transaction at the bound, after it took the bound's worth of rules.
+# The sizes follow the memory of the machine (the debug VM has 2 GiB).
 #
 # Each time: an error that gives the reason, no OOM kill (xtctl
 # included), the ruleset from before still committed, and the memory the
@@ -25,7 +26,17 @@ require_cmd ip awk
 require_xtctl
 xtfw_load
 
-RULES=${HUGE_RULES:-1000000}
+# the module's bound (module/txn.c): one rule per 4 KiB of memory, at
+# least 10,000, at most XTFW_MAX_RULES_PER_TXN
+LIMIT=$(awk '$1 == "MemTotal:" { l = int($2 / 4)
+	print (l < 10000 ? 10000 : (l > 2000000 ? 2000000 : l)) }' /proc/meminfo)
+[[ $LIMIT =~ ^[0-9]+$ ]] || ksft_fail "no MemTotal in /proc/meminfo"
+# 1,000,000 as the issue asks, or more where memory allows as many
+RULES=$((LIMIT < 1000000 ? 1000000 : LIMIT + 1000))
+# a committed table of 60% of the bound, then 50% more with --noflush
+BASE=$((LIMIT * 6 / 10))
+MORE=$((LIMIT / 2))
+echo "bound: $LIMIT rules; files of $RULES, $BASE and $MORE"
 # Memory is measured as the kernel's unreclaimable slab plus per-CPU
 # memory, where rules, their matches and counters live: MemAvailable moves
 # by tens of MiB around a large free (per-CPU page lists). A leak of a
@@ -78,8 +89,8 @@ rules()
 	echo "$1: $3 rules, $(($(stat -c %s "$1") >> 20)) MiB"
 }
 rules "$dir/huge" 0 "$RULES"
-rules "$dir/base" 0 150000
-rules "$dir/more" 150000 100000
+rules "$dir/base" 0 "$BASE"
+rules "$dir/more" "$BASE" "$MORE"
 
 # the status and output of "xtctl ARGS...", timed
 restore_out()
@@ -106,7 +117,7 @@ ooms=$(oom_kills)
 mem0=$(kmem)
 base0=$mem0
 restore_out restore "$dir/huge"
-check_eq "the 1,000,000-rule restore is refused" 1 "$((rc != 0))"
+check_eq "the $RULES-rule restore is refused" 1 "$((rc != 0))"
 check_match "by xtctl, at the transaction's limit" \
 	'huge:[0-9]+:1: more than [0-9]+ rules in one transaction' "$out"
 check_eq "nothing ran out of memory" "$ooms" "$(oom_kills)"
@@ -115,15 +126,15 @@ check_eq "the ruleset from before is still committed" "$before" \
 check_ok "the kernel's memory is as before (within $((SLACK_KB >> 10)) MiB)" \
 	slowwait 30 mem_back
 
-check_ok "150,000 rules load" X restore "$dir/base"
+check_ok "$BASE rules load" X restore "$dir/base"
 before=$(X -S FORWARD | md5sum)
 mem0=$(kmem)
 restore_out restore --noflush "$dir/more"
-check_eq "100,000 more with --noflush are refused" 1 "$((rc != 0))"
+check_eq "$MORE more with --noflush are refused" 1 "$((rc != 0))"
 check_match "by the kernel, at the transaction's limit" \
 	'filter FORWARD: more than [0-9]+ rules in one transaction' "$out"
 check_eq "nothing ran out of memory" "$ooms" "$(oom_kills)"
-check_eq "the 150,000 rules are still committed" "$before" \
+check_eq "the $BASE rules are still committed" "$before" \
 	"$(X -S FORWARD | md5sum)"
 # The transaction's rules are freed when it fails; give deferred frees
 # (RCU, per-CPU counter blocks) a moment.
@@ -133,7 +144,7 @@ check_ok "the transaction's memory came back (within $((SLACK_KB >> 10)) MiB)" \
 # The namespace still works: a change after the refusal commits.
 check_ok "a restore after it commits" X restore "$dir/small"
 check_eq "and lists its two rules" 2 "$(X -S FORWARD | grep -c '^-A FORWARD')"
-# the 150,000 rules it replaced go after a grace period
+# the big table it replaced goes after a grace period
 mem0=$base0
 check_ok "the kernel's memory is back where it started" slowwait 30 mem_back
 
