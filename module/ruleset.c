@@ -98,12 +98,20 @@ static struct xtfw_chain *chain_create(const char *name, int hook)
 	return c;
 }
 
+/*
+ * Every caller may sleep (transactions under txn_mutex, the garbage work,
+ * namespace exit). A chain may hold hundreds of thousands of rules: on the
+ * debug kernel, freeing a failed transaction of 500,000 rules without a
+ * break stalled RCU for over 25 seconds.
+ */
 static void chain_destroy(struct xtfw_chain *c)
 {
 	u32 i;
 
-	for (i = 0; i < c->nrules; i++)
+	for (i = 0; i < c->nrules; i++) {
 		xtfw_rule_destroy(c->rules[i]);
+		cond_resched();
+	}
 	kvfree(c->rules);
 	xtfw_cls_free(c->cls);
 	if (!c->ctr_moved)
