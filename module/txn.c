@@ -141,7 +141,8 @@ static u32 max_rules(void)
 {
 	u64 by_memory = ((u64)totalram_pages() << PAGE_SHIFT) >> 12;
 
-	return clamp_t(u64, by_memory, 10000, XTFW_MAX_RULES_PER_TXN);
+	return clamp_t(u64, by_memory, XTFW_MIN_RULES_PER_TXN,
+		       XTFW_MAX_RULES_PER_TXN);
 }
 
 static int table_of(struct xtfw_txn *txn, struct xtfw_parse_ctx *ctx,

@@ -182,11 +182,11 @@ static char *read_input(const char *file, size_t *len)
 	return buf;
 }
 
-/* One attempt; -EAGAIN if a --noflush restore went stale. */
 /*
- * @parsed: the file applied to an empty ruleset, which is all a restore that
- * flushes sends; NULL for --noflush, which applies the file to the
- * kernel's ruleset as read on each try.
+ * One attempt; -EAGAIN if a --noflush restore went stale. @parsed: the file
+ * applied to an empty ruleset, which is all a restore that flushes sends;
+ * NULL for --noflush, which applies the file to the kernel's ruleset as
+ * read on each try.
  */
 static int restore_once(struct nl *nl, const struct restore_args *a,
 			const char *buf, size_t len,

@@ -43,8 +43,8 @@ static unsigned int restore_max_rules(void)
 	if (sysinfo(&si))
 		return XTFW_MAX_RULES_PER_TXN;
 	by_memory = ((uint64_t)si.totalram * si.mem_unit) >> 12;
-	if (by_memory < 10000)
-		return 10000;
+	if (by_memory < XTFW_MIN_RULES_PER_TXN)
+		return XTFW_MIN_RULES_PER_TXN;
 	return by_memory < XTFW_MAX_RULES_PER_TXN ? by_memory :
 						    XTFW_MAX_RULES_PER_TXN;
 }
@@ -241,12 +241,12 @@ static void apply_line_cmd(void *arg)
 		c->rules[i]->line = st->line;
 	if (st->o->counters)
 		set_counters(c, lc->counters, lc->pkts, lc->bytes);
-	if ((c->op == CMD_APPEND || c->op == CMD_INSERT) &&
-	    c->nrules > st->max_rules - st->nrules)
-		perr("more than %u rules in one transaction (the limit for this machine's memory)",
-		     st->max_rules);
-	if (c->op == CMD_APPEND || c->op == CMD_INSERT)
+	if (c->op == CMD_APPEND || c->op == CMD_INSERT) {
+		if (c->nrules > st->max_rules - st->nrules)
+			perr("more than %u rules in one transaction (the limit for this machine's memory)",
+			     st->max_rules);
 		st->nrules += c->nrules;
+	}
 	cmd_apply_take(c, st->cur);
 }
 

@@ -93,10 +93,12 @@
 #define XTFW_RECENT_NAME_MAXLEN	200
 #define XTFW_MAX_JUMP_DEPTH	32
 /*
- * Rules one transaction may hold at most. The module also bounds them by
- * memory, at one rule per 4 KiB of RAM (a quarter of memory at 1 KiB a
- * rule), and xtctl's restore stops at the same count.
+ * Rules one transaction may hold: one per 4 KiB of RAM (a quarter of
+ * memory at 1 KiB a rule), but never fewer than the minimum nor more than
+ * the maximum. The module refuses more; xtctl's restore stops at the same
+ * count.
  */
+#define XTFW_MIN_RULES_PER_TXN	10000
 #define XTFW_MAX_RULES_PER_TXN	2000000
 #define XTFW_MAX_MULTIPORT	15	/* ports, a range counts as two */
 
