@@ -116,6 +116,22 @@ struct put_ctx {
 	bool ok;
 };
 
+/*
+ * mnl_attr_put_check(), and the padding after the payload zeroed: libmnl
+ * leaves it as the buffer had it, and the kernel tells an unchanged rule
+ * (whose counters it keeps) by its bytes, padding included.
+ */
+static bool put_zpad(struct put_ctx *pc, uint16_t type, size_t len,
+		     const void *data)
+{
+	size_t pad = MNL_ALIGN(len) - len;
+
+	if (!mnl_attr_put_check(pc->nlh, pc->buflen, type, len, data))
+		return false;
+	memset((char *)mnl_nlmsg_get_payload_tail(pc->nlh) - pad, 0, pad);
+	return true;
+}
+
 static void put_one(struct put_ctx *pc, const struct attr_desc *d,
 		    const void *base, const struct mt *m)
 {
@@ -127,22 +143,19 @@ static void put_one(struct put_ctx *pc, const struct attr_desc *d,
 	case AK_U16:
 	case AK_U32:
 	case AK_BIN:
-		pc->ok &= mnl_attr_put_check(pc->nlh, pc->buflen, d->type,
-					     d->size, field);
+		pc->ok &= put_zpad(pc, d->type, d->size, field);
 		break;
 	case AK_STRP:
 		s = *(char *const *)field;
-		pc->ok &= mnl_attr_put_strz_check(pc->nlh, pc->buflen,
-						  d->type, s ? s : "");
+		s = s ? s : "";
+		pc->ok &= put_zpad(pc, d->type, strlen(s) + 1, s);
 		break;
 	case AK_STRA:
-		pc->ok &= mnl_attr_put_strz_check(pc->nlh, pc->buflen,
-						  d->type, field);
+		pc->ok &= put_zpad(pc, d->type, strlen(field) + 1, field);
 		break;
 	case AK_PORTS:
-		pc->ok &= mnl_attr_put_check(pc->nlh, pc->buflen, d->type,
-					     m->nports * sizeof(m->ports[0]),
-					     m->ports);
+		pc->ok &= put_zpad(pc, d->type,
+				   m->nports * sizeof(m->ports[0]), m->ports);
 		break;
 	case AK_FLAG:
 		pc->ok &= mnl_attr_put_check(pc->nlh, pc->buflen, d->type,
