@@ -155,7 +155,8 @@ static int do_step(struct net *net, struct xtfw_txn *txn,
 					 attrs[XTFW_A_CHAIN_FROM], pctr);
 	if (GENL_REQ_ATTR_CHECK(info, XTFW_A_RULE))
 		return -EINVAL;
-	return xtfw_txn_newrule(net, txn, ctx, attrs[XTFW_A_RULE], pctr);
+	return xtfw_txn_newrule(net, txn, ctx, genlmsg_data(info->genlhdr),
+				genlmsg_len(info->genlhdr), pctr);
 }
 
 static int txn_step(struct genl_info *info, enum txn_step step)

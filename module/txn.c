@@ -195,27 +195,19 @@ int xtfw_txn_newchain(struct xtfw_txn *txn, struct xtfw_parse_ctx *ctx,
 	return 0;
 }
 
-int xtfw_txn_newrule(struct net *net, struct xtfw_txn *txn,
-		     struct xtfw_parse_ctx *ctx, const struct nlattr *spec,
-		     const struct xtfw_counters *ctr)
+/* Append one rule to @c; ctx names it in errors. */
+static int add_rule(struct net *net, struct xtfw_txn *txn,
+		    struct xtfw_chain *c, struct xtfw_parse_ctx *ctx,
+		    const struct nlattr *spec, const struct xtfw_counters *ctr)
 {
 	struct xtfw_rule *rule;
-	struct xtfw_table *t;
-	struct xtfw_chain *c;
 	int ret;
 
-	ret = table_of(txn, ctx, &t);
-	if (ret)
-		return ret;
-	c = xtfw_table_find_chain(t, ctx->chain, NULL);
-	if (!c)
-		return xtfw_parse_error(ctx, NULL, "no such chain");
+	ctx->rulenum = c->nrules + 1;
 	if (txn->nrules >= max_rules())
 		return xtfw_parse_error(ctx, NULL,
 					"more than %u rules in one transaction (the limit for this machine's memory)",
 					max_rules());
-	ctx->rulenum = c->nrules + 1;
-	ctx->hook_mask = c->hook >= 0 ? BIT(c->hook) : 0;
 	rule = xtfw_rule_create(net, spec, ctx);
 	if (IS_ERR(rule))
 		return PTR_ERR(rule);
@@ -229,5 +221,53 @@ int xtfw_txn_newrule(struct net *net, struct xtfw_txn *txn,
 		rule->ctr_given = true;
 	}
 	txn->nrules++;
+	return 0;
+}
+
+/**
+ * xtfw_txn_newrule() - append the rules of one NEWRULE message
+ * @net: the namespace
+ * @txn: the open transaction
+ * @ctx: the table and chain; names the failing rule in errors
+ * @attrs: the message's attributes, @len bytes: each XTFW_A_RULE among
+ *	them is a rule, appended in order
+ * @len: of @attrs
+ * @ctr: the rule's counters, only if the message has a single rule
+ *
+ * One message carries many rules so that a large restore pays the
+ * message's own costs (the core's parse, the permission check, finding
+ * the chain) once per message, not once per rule. An error leaves the
+ * extack pointing into the failing rule.
+ */
+int xtfw_txn_newrule(struct net *net, struct xtfw_txn *txn,
+		     struct xtfw_parse_ctx *ctx, const struct nlattr *attrs,
+		     int len, const struct xtfw_counters *ctr)
+{
+	const struct nlattr *spec;
+	struct xtfw_table *t;
+	struct xtfw_chain *c;
+	int rem, ret, n = 0;
+
+	ret = table_of(txn, ctx, &t);
+	if (ret)
+		return ret;
+	c = xtfw_table_find_chain(t, ctx->chain, NULL);
+	if (!c)
+		return xtfw_parse_error(ctx, NULL, "no such chain");
+	ctx->hook_mask = c->hook >= 0 ? BIT(c->hook) : 0;
+	nla_for_each_attr(spec, attrs, len, rem) {
+		if (nla_type(spec) != XTFW_A_RULE)
+			continue;
+		if (ctr && n)
+			return xtfw_parse_error(ctx, spec,
+						"counters go with a message of one rule");
+		ret = add_rule(net, txn, c, ctx, spec, ctr);
+		if (ret) {
+			if (ctx->extack && !ctx->extack->bad_attr)
+				NL_SET_BAD_ATTR(ctx->extack, spec);
+			return ret;
+		}
+		n++;
+	}
 	return 0;
 }

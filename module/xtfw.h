@@ -447,8 +447,8 @@ int xtfw_txn_newchain(struct xtfw_txn *txn, struct xtfw_parse_ctx *ctx,
 		      const struct nlattr *policy, const struct nlattr *from,
 		      const struct xtfw_counters *ctr);
 int xtfw_txn_newrule(struct net *net, struct xtfw_txn *txn,
-		     struct xtfw_parse_ctx *ctx, const struct nlattr *spec,
-		     const struct xtfw_counters *ctr);
+		     struct xtfw_parse_ctx *ctx, const struct nlattr *attrs,
+		     int len, const struct xtfw_counters *ctr);
 void xtfw_txn_release_portid(struct xtfw_net *xn, u32 portid);
 void xtfw_txn_free_all(struct xtfw_net *xn);
 

@@ -140,7 +140,7 @@ mem0=$(kmem)
 restore_out restore --noflush "$dir/more"
 check_eq "$MORE more with --noflush are refused" 1 "$((rc != 0))"
 check_match "by the kernel, at the transaction's limit" \
-	'filter FORWARD: more than [0-9]+ rules in one transaction' "$out"
+	'filter FORWARD rule [0-9]+: more than [0-9]+ rules in one transaction' "$out"
 check_eq "nothing ran out of memory" "$ooms" "$(oom_kills)"
 check_eq "the $BASE rules are still committed" "$before" \
 	"$(X -S FORWARD | md5sum)"

@@ -253,7 +253,9 @@ def good_attrs(cmd):
             out.append(nest(A_COUNTERS, attrs_of(COUNTERS, 2)))
         return out
     if cmd == NEWRULE:
-        out = fam_tab() + [chain, good_rule()]
+        # one rule, or several (version 2 of the family)
+        n = R.choice([1, 1, 1, 2, 7, 60])
+        out = fam_tab() + [chain] + [good_rule() for _ in range(n)]
         if R.random() < 0.2:
             out.append(nest(A_COUNTERS, attrs_of(COUNTERS, 2)))
         return out

@@ -15,7 +15,7 @@
 #include "save.h"
 #include "txn.h"
 
-static char msgbuf[1 << 16];
+static char msgbuf[1 << 17];	/* a NEWRULE of several rules, and one more */
 
 static struct nlmsghdr *sink_begin(struct txn_sink *s, uint8_t cmd,
 				   uint16_t flags, size_t *room)
@@ -29,10 +29,12 @@ static struct nlmsghdr *sink_begin(struct txn_sink *s, uint8_t cmd,
 	return nlh;
 }
 
-static void sink_end(struct txn_sink *s, unsigned int line)
+static void sink_end(struct txn_sink *s, unsigned int line,
+		     unsigned int rules)
 {
 	(void)s;
 	(void)line;
+	(void)rules;
 }
 
 /* The saved text of @rs's tables of @family, "" if it cannot be read. */
@@ -56,7 +58,8 @@ static char *saved(const char *text, size_t len, const struct restore_opts *o,
 		if (rs.t[o->family][i])
 			save_table(&b, rs.t[o->family][i], o->counters, NULL);
 	{
-		struct txn_sink s = { .begin = sink_begin, .end = sink_end };
+		struct txn_sink s = { .begin = sink_begin, .end = sink_end,
+				      .rules_per_msg = 256 };
 		struct txn_opts to = { 0 };
 
 		fail_push(&fc);

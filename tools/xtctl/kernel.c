@@ -96,14 +96,15 @@ static struct nlmsghdr *sink_begin(struct txn_sink *s, uint8_t cmd,
 	return nl_put_msg(bs->nl, nl_batch_slot(&bs->nb, room), cmd, flags);
 }
 
-static void sink_end(struct txn_sink *s, unsigned int line)
+static void sink_end(struct txn_sink *s, unsigned int line,
+		     unsigned int rules)
 {
-	nl_batch_add(&((struct batch_sink *)s)->nb, line);
+	nl_batch_add(&((struct batch_sink *)s)->nb, line, rules);
 }
 
 /*
- * COMMIT-time errors name "TABLE CHAIN rule N: ..."; find that rule's
- * restore line, if it has one.
+ * COMMIT-time errors name "TABLE CHAIN rule N: ...", and so do those of a
+ * NEWRULE of several rules; find that rule's restore line, if it has one.
  */
 static unsigned int line_of_message(const struct ruleset *rs, uint8_t family,
 				    const char *msg)
@@ -126,7 +127,10 @@ int kernel_commit(struct nl *nl, const struct ruleset *rs, uint8_t family,
 		  const struct commit_opts *o)
 {
 	struct batch_sink bs = {
-		.s = { .begin = sink_begin, .end = sink_end }, .nl = nl,
+		.s = { .begin = sink_begin, .end = sink_end,
+		       .rules_per_msg = nl->family_version >= 2 ?
+					KERNEL_RULES_PER_MSG : 1 },
+		.nl = nl,
 	};
 	struct txn_opts to = {
 		.use_gen = o->use_gen, .abort = o->abort, .del = o->del,
@@ -144,8 +148,12 @@ int kernel_commit(struct nl *nl, const struct ruleset *rs, uint8_t family,
 	nl_batch_free(&bs.nb);
 	if (e.err == EAGAIN)
 		return -EAGAIN;
-	if (!where.line)
-		where.line = line_of_message(rs, family, e.msg);
+	if (!where.line || where.rules > 1) {
+		unsigned int line = line_of_message(rs, family, e.msg);
+
+		if (line)
+			where.line = line;
+	}
 	if (where.line) {
 		char ctx[32];
 

@@ -14,6 +14,12 @@
 #define KERNEL_MAX_RETRIES	32
 #define KERNEL_BACKOFF_MAX_US	20000
 
+/*
+ * Rules per NEWRULE message, to a module that takes several (family
+ * version 2); TXN_RULES_BYTES usually ends a message first.
+ */
+#define KERNEL_RULES_PER_MSG	256
+
 /* Sleep before retry number n (0-based). */
 void kernel_backoff(unsigned int n);
 

@@ -57,11 +57,14 @@ static void set_buffers(struct nl *nl)
 
 static int family_attr_cb(const struct nlattr *a, void *data)
 {
-	uint16_t *id = data;
+	struct nl *nl = data;
 
 	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
 	    mnl_attr_validate(a, MNL_TYPE_U16) == 0)
-		*id = mnl_attr_get_u16(a);
+		nl->family_id = mnl_attr_get_u16(a);
+	if (mnl_attr_get_type(a) == CTRL_ATTR_VERSION &&
+	    mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+		nl->family_version = mnl_attr_get_u32(a);
 	return MNL_CB_OK;
 }
 
@@ -91,7 +94,7 @@ static void resolve_family(struct nl *nl)
 {
 	struct nl_error e;
 
-	if (nl_get_family(nl, family_cb, &nl->family_id, &e) < 0) {
+	if (nl_get_family(nl, family_cb, nl, &e) < 0) {
 		if (e.err == ENOENT)
 			fail(XT_EXIT_RESOURCE,
 			     "the xtfw module is not loaded (modprobe xtfw)");
@@ -347,14 +350,16 @@ static void batch_send(struct nl_batch *nb, size_t len)
 	batch_drain(nb, false);
 }
 
-void nl_batch_add(struct nl_batch *nb, unsigned int line)
+void nl_batch_add(struct nl_batch *nb, unsigned int line,
+		  unsigned int rules)
 {
 	if (nb->nmsg == nb->cap) {
 		nb->cap = nb->cap ? 2 * nb->cap : 1024;
 		nb->origin = xrealloc(nb->origin,
 				      nb->cap * sizeof(*nb->origin));
 	}
-	nb->origin[nb->nmsg++].line = line;
+	nb->origin[nb->nmsg].line = line;
+	nb->origin[nb->nmsg++].rules = rules;
 	if (mnl_nlmsg_batch_next(nb->b))
 		return;
 	/* over the limit: send all but the message just added */

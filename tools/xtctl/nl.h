@@ -16,6 +16,7 @@
 struct nl {
 	struct mnl_socket *sock;
 	uint16_t family_id;
+	uint32_t family_version;	/* the module's XTFW_GENL_VERSION */
 	uint32_t portid;
 	uint32_t seq;
 	char *rbuf;			/* receive buffer */
@@ -24,6 +25,7 @@ struct nl {
 /* Where a failed message came from. */
 struct nl_origin {
 	unsigned int line;		/* restore line, 0 if none */
+	unsigned int rules;		/* > 1: line is the first rule's */
 };
 
 struct nl_error {
@@ -71,8 +73,12 @@ void nl_batch_init(struct nl_batch *nb, struct nl *nl);
 void nl_batch_free(struct nl_batch *nb);
 /* Room for the next message; the caller fills it with nl_put_msg. */
 void *nl_batch_slot(struct nl_batch *nb, size_t *room);
-/* The message just built in the slot is complete. */
-void nl_batch_add(struct nl_batch *nb, unsigned int line);
+/*
+ * The message just built in the slot is complete; line and rules are its
+ * origin (see struct nl_origin).
+ */
+void nl_batch_add(struct nl_batch *nb, unsigned int line,
+		  unsigned int rules);
 /*
  * Send what is left and wait for the ACK of the last message, which must
  * have asked for one. Returns 0, or -1 with nb->first set; the origin of

@@ -28,7 +28,7 @@
  *   XTFW_CMD_NEWTABLE   XTFW_A_FAMILY XTFW_A_TABLE
  *   XTFW_CMD_NEWCHAIN   XTFW_A_FAMILY XTFW_A_TABLE XTFW_A_CHAIN
  *                       [XTFW_A_POLICY] [XTFW_A_COUNTERS]
- *   XTFW_CMD_NEWRULE    XTFW_A_FAMILY XTFW_A_TABLE XTFW_A_CHAIN XTFW_A_RULE
+ *   XTFW_CMD_NEWRULE    XTFW_A_FAMILY XTFW_A_TABLE XTFW_A_CHAIN XTFW_A_RULE...
  *                       [XTFW_A_COUNTERS]
  *   ...
  *   XTFW_CMD_COMMIT     (or XTFW_CMD_ABORT)
@@ -45,11 +45,15 @@
  * its built-in chains, each with policy ACCEPT. NEWCHAIN on a built-in chain
  * sets its policy and, optionally, its policy counters; on any other name it
  * creates a user-defined chain (user chains carry no policy). NEWRULE appends
- * a rule to a chain of a table replaced in this transaction. XTFW_CMD_DELTABLE
+ * its rules, each XTFW_A_RULE of the message in order, to a chain of a table
+ * replaced in this transaction (version 1 of the family took one rule per
+ * message; a sender checks the family's version before sending more: a
+ * version 1 module would keep only the last). XTFW_CMD_DELTABLE
  * removes a table. Tables the transaction does not name are left as they are.
  *
  * Messages are validated when they arrive, so an error names the offending
- * message; any error poisons the transaction and COMMIT then fails. COMMIT
+ * message (and, in a NEWRULE of several rules, points with
+ * NLMSGERR_ATTR_OFFS into the rule at fault); any error poisons the transaction and COMMIT then fails. COMMIT
  * resolves jumps, rejects loops, jumps deeper than XTFW_MAX_JUMP_DEPTH and
  * targets used where their table and hooks do not allow them, then publishes
  * the new ruleset with one pointer swap: every packet sees either the old or
@@ -58,7 +62,8 @@
  *
  * Rule counters: a rule carried over unchanged (same chain, same XTFW_A_RULE
  * bytes) keeps its counters across a replace, and so do the policies of
- * built-in chains. XTFW_A_COUNTERS on NEWRULE / NEWCHAIN sets them instead.
+ * built-in chains. XTFW_A_COUNTERS on NEWRULE / NEWCHAIN sets them instead;
+ * a NEWRULE with counters carries a single rule.
  * XTFW_A_CHAIN_FROM on the NEWCHAIN of a user chain renames: its rules keep
  * the counters of the same rules in the old table's chain of that name.
  *
@@ -84,7 +89,7 @@
 #include <linux/types.h>
 
 #define XTFW_GENL_NAME		"xtfw"
-#define XTFW_GENL_VERSION	1
+#define XTFW_GENL_VERSION	2
 
 #define XTFW_CHAIN_MAXNAMELEN	29	/* as iptables: 28 chars + NUL */
 #define XTFW_IFNAMSIZ		16

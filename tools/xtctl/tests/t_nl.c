@@ -42,7 +42,8 @@ static void put_getfamily(struct nl_batch *nb, const char *name,
 	g->cmd = CTRL_CMD_GETFAMILY;
 	g->version = 1;
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
-	nl_batch_add(nb, line);
+	/* its "rules": any number, carried back with the line */
+	nl_batch_add(nb, line, line % 7);
 }
 
 /* Thousands of messages cross several sendmsg calls; the error maps back. */
@@ -84,6 +85,7 @@ static void test_batch_enoent(void)
 	CHECK(nl_batch_finish(&nb, &where) == -1);
 	CHECK(nb.first.err == ENOENT);
 	CHECK(where.line == 8);		/* the first failure wins */
+	CHECK(where.rules == 1);
 	nl_batch_free(&nb);
 	nl_close(&nl);
 }

@@ -22,6 +22,8 @@ struct mem_sink {
 	size_t cap, len, cur;
 	uint32_t seq;
 	unsigned int n;
+	unsigned int rule_msgs;		/* NEWRULE messages */
+	bool rules_ok;			/* end()'s rules agreed with each */
 };
 
 static struct nlmsghdr *mem_begin(struct txn_sink *s, uint8_t cmd,
@@ -47,7 +49,22 @@ static struct nlmsghdr *mem_begin(struct txn_sink *s, uint8_t cmd,
 	return nlh;
 }
 
-static void mem_end(struct txn_sink *s, unsigned int line)
+static unsigned int count_rule_attrs(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a;
+	unsigned int n = 0;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		n += mnl_attr_get_type(a) == XTFW_A_RULE;
+	return n;
+}
+
+static uint8_t msg_cmd(const struct nlmsghdr *nlh)
+{
+	return ((const struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd;
+}
+
+static void mem_end(struct txn_sink *s, unsigned int line, unsigned int rules)
 {
 	struct mem_sink *m = (struct mem_sink *)s;
 	struct nlmsghdr *nlh = (struct nlmsghdr *)(m->buf + m->cur);
@@ -55,13 +72,18 @@ static void mem_end(struct txn_sink *s, unsigned int line)
 	(void)line;
 	m->len += MNL_ALIGN(nlh->nlmsg_len);
 	m->n++;
+	if (msg_cmd(nlh) == XTFW_CMD_NEWRULE)
+		m->rule_msgs++;
+	m->rules_ok &= rules == count_rule_attrs(nlh);
 }
 
-static void sink_init(struct mem_sink *m)
+static void sink_init(struct mem_sink *m, unsigned int rules_per_msg)
 {
 	memset(m, 0, sizeof(*m));
 	m->s.begin = mem_begin;
 	m->s.end = mem_end;
+	m->s.rules_per_msg = rules_per_msg;
+	m->rules_ok = true;
 }
 
 static bool load(const char *path, bool counters, struct ruleset *rs)
@@ -84,11 +106,6 @@ static bool load(const char *path, bool counters, struct ruleset *rs)
 	fail_pop(&fc);
 	free(buf);
 	return true;
-}
-
-static uint8_t msg_cmd(const struct nlmsghdr *nlh)
-{
-	return ((const struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd;
 }
 
 struct attrs {
@@ -121,7 +138,7 @@ static unsigned int count_rules(const struct table *t)
 
 /* Check order, flags and counters of one table's transaction. */
 static void check_shape(const struct mem_sink *m, const struct table *t,
-			bool counters, bool abort)
+			bool counters, bool abort, unsigned int per_msg)
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)m->buf;
 	int len = m->len;
@@ -146,23 +163,29 @@ static void check_shape(const struct mem_sink *m, const struct table *t,
 			CHECK(rules == 0);	/* all chains before any rule */
 			chains++;
 		} else {
+			unsigned int n = count_rule_attrs(nlh);
+
 			CHECK(cmd == XTFW_CMD_NEWRULE);
 			CHECK(!at.tb[XTFW_A_COUNTERS] == !counters);
-			rules++;
+			/* counters go with a message of one rule */
+			CHECK(n >= 1 && n <= (counters ? 1 : per_msg));
+			rules += n;
 		}
 	}
+	CHECK(m->rules_ok);
 	CHECK(i == m->n);
 	CHECK(chains == t->nchains);
 	CHECK(rules == count_rules(t));
 }
 
-static void build(struct mem_sink *m, struct ruleset *rs, bool abort)
+static void build(struct mem_sink *m, struct ruleset *rs, bool abort,
+		  unsigned int rules_per_msg)
 {
 	struct txn_opts o = { .use_gen = true, .abort = abort };
 
 	rs->gen = 42;
 	rs->have_gen = true;
-	sink_init(m);
+	sink_init(m, rules_per_msg);
 	txn_build(&m->s, rs, XTFW_FAMILY_IPV4, &o);
 }
 
@@ -172,33 +195,96 @@ static void test_shape(void)
 	struct mem_sink m;
 
 	CHECK(load("golden/ufw.v4.save", false, &rs));
-	build(&m, &rs, false);
-	check_shape(&m, rs.t[0][XTFW_TABLE_FILTER], false, false);
+	build(&m, &rs, false, 1);
+	check_shape(&m, rs.t[0][XTFW_TABLE_FILTER], false, false, 1);
 	free(m.buf);
 	ruleset_free(&rs);
 
 	CHECK(load("golden/filter.v4.rules", true, &rs));
-	build(&m, &rs, true);
-	check_shape(&m, rs.t[0][XTFW_TABLE_FILTER], true, true);
+	build(&m, &rs, true, 1);
+	check_shape(&m, rs.t[0][XTFW_TABLE_FILTER], true, true, 1);
+	free(m.buf);
+	/* with counters, one rule per message however many are allowed */
+	build(&m, &rs, true, 8);
+	check_shape(&m, rs.t[0][XTFW_TABLE_FILTER], true, true, 8);
 	free(m.buf);
 	ruleset_free(&rs);
 }
 
-/* The XTFW_A_RULE attributes of a transaction, concatenated. */
+/*
+ * The XTFW_A_RULE attributes of a transaction, each on a line with its
+ * chain, in order.
+ */
 static void rule_bytes(const struct mem_sink *m, struct sbuf *out)
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)m->buf;
 	int len = m->len;
+	const struct nlattr *a;
 	struct attrs at;
 
 	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 		get_attrs(nlh, &at);
-		if (!at.tb[XTFW_A_RULE])
-			continue;
-		for (uint16_t k = 0; k < mnl_attr_get_len(at.tb[XTFW_A_RULE]); k++)
-			sb_printf(out, "%02x", ((const uint8_t *)at.tb[XTFW_A_RULE])[k]);
-		sb_putc(out, '\n');
+		mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+			if (mnl_attr_get_type(a) != XTFW_A_RULE)
+				continue;
+			sb_printf(out, "%s ", mnl_attr_get_str(at.tb[XTFW_A_CHAIN]));
+			for (uint16_t k = 0; k < mnl_attr_get_len(a); k++)
+				sb_printf(out, "%02x", ((const uint8_t *)a)[k]);
+			sb_putc(out, '\n');
+		}
 	}
+}
+
+static bool filter_only(const struct ruleset *rs)
+{
+	for (unsigned int i = 0; i < __XTFW_TABLE_MAX; i++)
+		if (!rs->t[0][i] != (i != XTFW_TABLE_FILTER))
+			return false;
+	return true;
+}
+
+/*
+ * Several rules per NEWRULE: the same rules in the same order as one per
+ * message, each message within its bounds, and fewer messages.
+ */
+static void batch_one(const char *name)
+{
+	static const unsigned int per_msg[] = { 2, 3, 256 };
+	struct ruleset rs = { 0 };
+	struct sbuf one = { 0 }, many = { 0 };
+	struct mem_sink m1, m2;
+	char path[128];
+
+	snprintf(path, sizeof(path), "golden/%s", name);
+	subtest_begin("  several rules per message: %s", name);
+	CHECK(load(path, false, &rs));
+	build(&m1, &rs, false, 1);
+	rule_bytes(&m1, &one);
+	CHECK(one.len > 0);
+	for (size_t i = 0; i < ARRAY_SIZE(per_msg); i++) {
+		build(&m2, &rs, false, per_msg[i]);
+		if (filter_only(&rs))
+			check_shape(&m2, rs.t[0][XTFW_TABLE_FILTER], false,
+				    false, per_msg[i]);
+		CHECK(m2.rules_ok);
+		CHECK(m2.rule_msgs < m1.rule_msgs);
+		rule_bytes(&m2, &many);
+		CHECK_STR(sb_str(&many), sb_str(&one));
+		sb_free(&many);
+		free(m2.buf);
+	}
+	subtest_end();
+	free(m1.buf);
+	sb_free(&one);
+	ruleset_free(&rs);
+}
+
+static void test_several_rules(void)
+{
+	batch_one("ufw.v4.save");
+	batch_one("docker.v4.save");
+	batch_one("big.v4.rules");
+	batch_one("more.v4.rules");
 }
 
 static void dump_back(const struct mem_sink *m, struct ruleset *rs)
@@ -221,7 +307,7 @@ static void dump_one(const char *name)
 	snprintf(path, sizeof(path), "golden/%s", name);
 	subtest_begin("  dump round trip: %s", name);
 	CHECK(load(path, true, &rs));
-	build(&m1, &rs, false);
+	build(&m1, &rs, false, 1);
 	dump_back(&m1, &back);
 	for (unsigned int i = 0; i < __XTFW_TABLE_MAX; i++) {
 		if (rs.t[0][i])
@@ -232,7 +318,7 @@ static void dump_one(const char *name)
 		}
 	}
 	CHECK_STR(sb_str(&b), sb_str(&a));
-	build(&m2, &back, false);
+	build(&m2, &back, false, 1);
 	rule_bytes(&m1, &ra);
 	rule_bytes(&m2, &rb);
 	CHECK(ra.len > 0);
@@ -295,6 +381,7 @@ static void test_json(void)
 static const struct test_case cases[] = {
 	{ "transaction_shape", test_shape },
 	{ "dump_roundtrip", test_dump_roundtrip },
+	{ "several_rules", test_several_rules },
 	{ "json", test_json },
 };
 
