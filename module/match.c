@@ -228,17 +228,22 @@ int xtfw_mt_addr_range(const struct xtfw_margs *a, int attr,
 }
 
 /* The attributes and negations of the type, and nothing else. */
-static int check_attrs(const struct match_desc *d, u32 inv,
+static_assert(XTFW_MATCH_A_MAX < 64, "a match's attributes fit a u64");
+
+static int check_attrs(const struct match_desc *d, u32 inv, u64 present,
 		       const struct xtfw_margs *a)
 {
+	const u64 any = BIT_ULL(XTFW_MATCH_A_TYPE) | BIT_ULL(XTFW_MATCH_A_INV);
 	const struct nlattr *inv_nla = a->tb[XTFW_MATCH_A_INV];
+	u64 extra = present & ~(d->attrs | any);
 	unsigned int i;
 
-	for (i = XTFW_MATCH_A_INV + 1; i <= XTFW_MATCH_A_MAX; i++)
-		if (a->tb[i] && !(d->attrs & BIT_ULL(i)))
-			return xtfw_parse_error(a->ctx, a->tb[i],
-						"%s does not take %s",
-						d->name, attr_names[i]);
+	if (extra) {
+		i = __ffs64(extra);
+		return xtfw_parse_error(a->ctx, a->tb[i],
+					"%s does not take %s",
+					d->name, attr_names[i]);
+	}
 	if (inv & ~d->inv)
 		return xtfw_parse_error(a->ctx, inv_nla,
 					"%s: \"!\" on an option it does not have",
@@ -265,14 +270,13 @@ int xtfw_match_parse(struct net *net, struct xtfw_match *m,
 		.net = net, .tb = tb, .nest = nest, .ip = ip, .ctx = ctx,
 	};
 	const struct match_desc *d;
+	u64 present;
 	u32 type;
 	int ret;
 
 	memset(m, 0, sizeof(*m));
 	/* validated with the rule, see xtfw_rule_create() */
-	ret = nla_parse_nested(tb, XTFW_MATCH_A_MAX, nest, NULL, ctx->extack);
-	if (ret)
-		return ret;
+	present = xtfw_nest_fill(tb, XTFW_MATCH_A_MAX, nest);
 	if (!tb[XTFW_MATCH_A_TYPE])
 		return xtfw_parse_error(ctx, nest, "match without a type");
 	type = nla_get_u32(tb[XTFW_MATCH_A_TYPE]);
@@ -284,7 +288,7 @@ int xtfw_match_parse(struct net *net, struct xtfw_match *m,
 		m->inv = nla_get_u32(tb[XTFW_MATCH_A_INV]);
 	d = &descs[m->type];
 	a.name = d->name;
-	ret = check_attrs(d, m->inv, &a);
+	ret = check_attrs(d, m->inv, present, &a);
 	if (ret)
 		return ret;
 	ret = d->parse(m, &a);

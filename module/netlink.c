@@ -412,8 +412,8 @@ static int dump_rule(struct sk_buff *skb, struct netlink_callback *cb,
 		return -EMSGSIZE;
 	if (nla_put_string(skb, XTFW_A_CHAIN, c->name) ||
 	    nla_put_u32(skb, XTFW_A_POSITION, pos) ||
-	    nla_put(skb, XTFW_A_RULE | NLA_F_NESTED, nla_len(r->spec),
-		    nla_data(r->spec)) ||
+	    nla_put(skb, XTFW_A_RULE | NLA_F_NESTED,
+		    nla_len(xtfw_rule_spec(r)), nla_data(xtfw_rule_spec(r))) ||
 	    put_counters(skb, r->ctr)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;

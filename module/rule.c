@@ -301,20 +301,18 @@ struct xtfw_rule *xtfw_rule_create(struct net *net, const struct nlattr *spec,
 				 XTFW_MAX_RULE_SPEC);
 		return ERR_PTR(-E2BIG);
 	}
-	ret = nla_parse_nested(tb, XTFW_RULE_A_MAX, spec, NULL, ctx->extack);
-	if (ret)
-		return ERR_PTR(ret);
+	xtfw_nest_fill(tb, XTFW_RULE_A_MAX, spec);
 	n = count_matches(tb[XTFW_RULE_A_MATCHES], ctx);
 	if (n < 0)
 		return ERR_PTR(n);
 
-	head = ALIGN(struct_size(rule, matches, n), NLA_ALIGNTO);
+	/* parse_matches() makes rule->nmatches n, or fails */
+	head = xtfw_rule_spec_offset(n);
 	rule = kzalloc(head + nla_total_size(nla_len(spec)),
 		       GFP_KERNEL_ACCOUNT);
 	if (!rule)
 		return ERR_PTR(-ENOMEM);
-	rule->spec = (struct nlattr *)((char *)rule + head);
-	memcpy(rule->spec, spec, nla_total_size(nla_len(spec)));
+	memcpy((void *)rule + head, spec, nla_total_size(nla_len(spec)));
 	if (ctr_get(xtfw_pernet(net), rule)) {
 		ret = -ENOMEM;
 		goto err;

@@ -535,22 +535,25 @@ static void carry_chain(struct xtfw_chain *nc, struct xtfw_chain *oc)
 		goto out;
 	memset(head, 0xff, nb * sizeof(u32));
 	for (i = oc->nrules; i-- > 0;) {
-		u32 h = spec_hash(oc->rules[i]->spec) & (nb - 1);
+		u32 h = spec_hash(xtfw_rule_spec(oc->rules[i])) & (nb - 1);
 
 		next[i] = head[h];
 		head[h] = i;
 	}
 	for (i = 0; i < nc->nrules; i++) {
 		struct xtfw_rule *r = nc->rules[i];
+		const struct nlattr *spec;
 		u32 *p;
 
 		if (r->ctr_given)
 			continue;
-		p = &head[spec_hash(r->spec) & (nb - 1)];
+		spec = xtfw_rule_spec(r);
+		p = &head[spec_hash(spec) & (nb - 1)];
 		for (; *p != CHAIN_NONE; p = &next[*p]) {
 			struct xtfw_rule *o = oc->rules[*p];
 
-			if (!o->ctr_moved && spec_equal(o->spec, r->spec)) {
+			if (!o->ctr_moved &&
+			    spec_equal(xtfw_rule_spec(o), spec)) {
 				xtfw_rule_ctr_move(r, o);
 				*p = next[*p];
 				break;

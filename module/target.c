@@ -295,16 +295,20 @@ static int parse_nat(struct xtfw_target *t, const struct xtfw_targs *a)
 	return ret;
 }
 
-static int check_attrs(const struct target_desc *d,
+static_assert(XTFW_TARGET_A_MAX < 32, "a target's attributes fit a u32");
+
+static int check_attrs(const struct target_desc *d, u64 present,
 		       const struct xtfw_targs *a)
 {
+	u64 extra = present & ~((u64)d->attrs | BIT_ULL(XTFW_TARGET_A_TYPE));
 	unsigned int i;
 
-	for (i = XTFW_TARGET_A_TYPE + 1; i <= XTFW_TARGET_A_MAX; i++)
-		if (a->tb[i] && !(d->attrs & BIT(i)))
-			return xtfw_parse_error(a->ctx, a->tb[i],
-						"%s does not take %s",
-						d->name, attr_names[i]);
+	if (extra) {
+		i = __ffs64(extra);
+		return xtfw_parse_error(a->ctx, a->tb[i],
+					"%s does not take %s",
+					d->name, attr_names[i]);
+	}
 	if (d->family >= 0 && d->family != a->ctx->family)
 		return xtfw_parse_error(a->ctx, a->nest,
 					"%s is for %s rules only", d->name,
@@ -320,14 +324,13 @@ int xtfw_target_parse(struct xtfw_target *t, const struct nlattr *nest,
 	struct nlattr *tb[XTFW_TARGET_A_MAX + 1];
 	struct xtfw_targs a = { .tb = tb, .nest = nest, .ip = ip, .ctx = ctx };
 	const struct target_desc *d;
+	u64 present;
 	u32 type;
 	int ret;
 
 	memset(t, 0, sizeof(*t));
 	/* validated with the rule, see xtfw_rule_create() */
-	ret = nla_parse_nested(tb, XTFW_TARGET_A_MAX, nest, NULL, ctx->extack);
-	if (ret)
-		return ret;
+	present = xtfw_nest_fill(tb, XTFW_TARGET_A_MAX, nest);
 	if (!tb[XTFW_TARGET_A_TYPE])
 		return xtfw_parse_error(ctx, nest, "target without a type");
 	type = nla_get_u32(tb[XTFW_TARGET_A_TYPE]);
@@ -337,7 +340,7 @@ int xtfw_target_parse(struct xtfw_target *t, const struct nlattr *nest,
 	t->type = type;
 	d = &descs[t->type];
 	a.name = d->name;
-	ret = check_attrs(d, &a);
+	ret = check_attrs(d, present, &a);
 	if (!ret && d->parse)
 		ret = d->parse(t, &a);
 	if (ret) {

@@ -120,6 +120,37 @@ static inline void xtfw_set_errmsg(struct netlink_ext_ack *extack,
 		extack->bad_attr = attr;
 }
 
+/**
+ * xtfw_nest_fill() - index a nest the generic netlink core has validated
+ * @tb: filled: @tb[type] is the last attribute of that type, or NULL
+ * @max: the nest's highest attribute type, below 64
+ * @nest: the nest, validated against its policy with the message
+ *
+ * What nla_parse_nested() does without a policy, with fewer steps: the
+ * core has checked every length and type already (the ops do not relax it
+ * with GENL_DONT_VALIDATE_*), so nothing is checked a second time.
+ *
+ * Return: the types present, bit i for type i.
+ */
+static inline u64 xtfw_nest_fill(struct nlattr **tb, unsigned int max,
+				 const struct nlattr *nest)
+{
+	struct nlattr *a;
+	u64 present = 0;
+	int rem;
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	nla_for_each_nested(a, nest, rem) {
+		u16 type = nla_type(a);
+
+		if (type <= max) {
+			tb[type] = a;
+			present |= BIT_ULL(type);
+		}
+	}
+	return present;
+}
+
 __printf(3, 4)
 int xtfw_parse_error(const struct xtfw_parse_ctx *ctx,
 		     const struct nlattr *attr, const char *fmt, ...);
@@ -269,10 +300,15 @@ int xtfw_target_eval(const struct xtfw_target *t, struct xtfw_pkt *pkt);
 struct xtfw_ctr_block;
 
 /* A compiled rule; immutable once its table is published. */
+/*
+ * A rule is one allocation: this, its matches, and then XTFW_A_RULE as it
+ * was sent (see xtfw_rule_spec()). Its size decides the kmalloc bucket:
+ * the commonest rule of large rulesets, "-s ADDR -j DROP", fits in 256
+ * bytes.
+ */
 struct xtfw_rule {
 	struct xtfw_counters __percpu *ctr;
 	struct xtfw_ctr_block *ctr_blk;	/* where ctr is, referenced */
-	struct nlattr *spec;		/* XTFW_A_RULE as sent, for dumps */
 	struct xtfw_ipmatch ip;
 	struct xtfw_target target;
 	bool ctr_moved;			/* counters now owned by a newer rule */
@@ -280,6 +316,19 @@ struct xtfw_rule {
 	u16 nmatches;
 	struct xtfw_match matches[];
 };
+
+/* Where a rule's XTFW_A_RULE starts, after its matches. */
+static inline size_t xtfw_rule_spec_offset(unsigned int nmatches)
+{
+	return ALIGN(struct_size_t(struct xtfw_rule, matches, nmatches),
+		     NLA_ALIGNTO);
+}
+
+/* XTFW_A_RULE as sent, for dumps and to tell unchanged rules. */
+static inline const struct nlattr *xtfw_rule_spec(const struct xtfw_rule *r)
+{
+	return (const void *)r + xtfw_rule_spec_offset(r->nmatches);
+}
 
 struct xtfw_chain {
 	char name[XTFW_CHAIN_MAXNAMELEN];
