@@ -84,6 +84,29 @@ RULES
 check_fail "a jump to an undefined chain is refused" X restore "$dir/bad2"
 check_eq "and changed nothing" "$before" "$(X save -c | grep -v '^#')"
 
+# A rule only the kernel refuses, deep in a NEWRULE message of many rules
+# (xtctl sends up to 256 per message): the error names that rule and its
+# line, not the message's first.
+{
+	echo "*filter"
+	echo ":INPUT ACCEPT [0:0]"
+	for i in $(seq 1 600); do
+		echo "# rule $i"
+		if ((i == 450)); then
+			echo "-A INPUT -m recent --name r --rcheck --hitcount 100000 -j DROP"
+		else
+			echo "-A INPUT -s 10.1.$((i / 250)).$((i % 250)) -j ACCEPT"
+		fi
+	done
+	echo "COMMIT"
+} >"$dir/bad3"
+rc=0
+err=$(X restore "$dir/bad3" 2>&1) || rc=$?
+check_eq "a rule the kernel refuses, amid 600, fails the restore" 1 "$((rc != 0))"
+check_match "the error names rule 450 at line 902" \
+	'bad3:902:[0-9]+: filter INPUT rule 450: recent: --hitcount 100000 is above the maximum of 255' "$err"
+check_eq "and changed nothing" "$before" "$(X save -c | grep -v '^#')"
+
 # --test validates without applying.
 check_ok "--test accepts a good file" X restore --test "$dir/saved"
 check_fail "--test refuses a bad file" X restore --test "$dir/bad"

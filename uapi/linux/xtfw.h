@@ -52,13 +52,13 @@
  * removes a table. Tables the transaction does not name are left as they are.
  *
  * Messages are validated when they arrive, so an error names the offending
- * message (and, in a NEWRULE of several rules, points with
- * NLMSGERR_ATTR_OFFS into the rule at fault); any error poisons the transaction and COMMIT then fails. COMMIT
- * resolves jumps, rejects loops, jumps deeper than XTFW_MAX_JUMP_DEPTH and
- * targets used where their table and hooks do not allow them, then publishes
- * the new ruleset with one pointer swap: every packet sees either the old or
- * the new ruleset. A failed COMMIT changes nothing. COMMIT replies with
- * XTFW_A_GENERATION, the new generation.
+ * message (and, in a NEWRULE of several rules, points with NLMSGERR_ATTR_OFFS
+ * into the rule at fault); any error poisons the transaction and COMMIT then
+ * fails. COMMIT resolves jumps, rejects loops, jumps deeper than
+ * XTFW_MAX_JUMP_DEPTH and targets used where their table and hooks do not
+ * allow them, then publishes the new ruleset with one pointer swap: every
+ * packet sees either the old or the new ruleset. A failed COMMIT changes
+ * nothing. COMMIT replies with XTFW_A_GENERATION, the new generation.
  *
  * Rule counters: a rule carried over unchanged (same chain, same XTFW_A_RULE
  * bytes) keeps its counters across a replace, and so do the policies of
