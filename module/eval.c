@@ -85,15 +85,61 @@ static bool header_match(const struct xtfw_ipmatch *ip,
 	return true;
 }
 
-static bool rule_match(const struct xtfw_rule *r, const struct xtfw_pkt *pkt)
+/*
+ * The transport header's length (as far as any match reads) and ports,
+ * read once per packet: port matches are the commonest, and the
+ * classifier's key wants the ports too. A non-first fragment has none.
+ */
+static void pkt_ports(struct xtfw_pkt *pkt)
 {
-	unsigned int i;
+	const struct sk_buff *skb = pkt->skb;
+	const __be16 *p;
+	__be16 buf[2];
+
+	pkt->ports_done = true;
+	pkt->l4len = 0;
+	if (pkt->fragment || !pkt->thoff || skb->len <= pkt->thoff)
+		return;
+	p = skb_header_pointer(skb, pkt->thoff, sizeof(buf), buf);
+	if (!p)
+		return;
+	pkt->l4len = min(skb->len - pkt->thoff, 64U);
+	pkt->sport = ntohs(p[0]);
+	pkt->dport = ntohs(p[1]);
+}
+
+static bool port_in(const struct xtfw_port_range *r, u16 port)
+{
+	return port >= r->min && port <= r->max;
+}
+
+/*
+ * A tcp, udp, udplite or sctp match with nothing but ports to check: what
+ * xtfw_l4_eval() decides, without reading the header again.
+ */
+static bool ports_match(const struct xtfw_match *m, struct xtfw_pkt *pkt)
+{
+	if (!pkt->ports_done)
+		pkt_ports(pkt);
+	if (pkt->l4len < m->u.l4.hlen)
+		return false;
+	return port_in(&m->u.l4.sport, pkt->sport) !=
+	       !!(m->inv & XTFW_MINV_SPORT) &&
+	       port_in(&m->u.l4.dport, pkt->dport) !=
+	       !!(m->inv & XTFW_MINV_DPORT);
+}
+
+static bool rule_match(const struct xtfw_rule *r, struct xtfw_pkt *pkt)
+{
+	const struct xtfw_match *m = r->matches, *end = m + r->nmatches;
 
 	if (!header_match(&r->ip, pkt))
 		return false;
-	for (i = 0; i < r->nmatches; i++)
-		if (!xtfw_match_eval(&r->matches[i], pkt))
+	for (; m < end; m++) {
+		if (m->ports_only ? !ports_match(m, pkt) :
+				    !xtfw_match_eval(m, pkt))
 			return false;
+	}
 	return true;
 }
 
@@ -135,25 +181,27 @@ static void pkt_key(struct xtfw_pkt *pkt)
 {
 	const struct sk_buff *skb = pkt->skb;
 	bool v6 = pkt->family == XTFW_FAMILY_IPV6;
-	const __be16 *ports = NULL;
-	__be16 buf[2];
+	bool ports = false;
 
-	if (!pkt->fragment && pkt->thoff && has_ports(pkt->l4proto))
-		ports = skb_header_pointer(skb, pkt->thoff, sizeof(buf), buf);
+	if (has_ports(pkt->l4proto)) {
+		if (!pkt->ports_done)
+			pkt_ports(pkt);
+		ports = pkt->l4len >= 4;
+	}
 	if (v6)
 		xtfw_cls_pkt_set(&pkt->key, true,
 				 (const u32 *)&ipv6_hdr(skb)->saddr,
 				 (const u32 *)&ipv6_hdr(skb)->daddr,
 				 pkt->l4proto, ports,
-				 ports ? ntohs(ports[0]) : 0,
-				 ports ? ntohs(ports[1]) : 0);
+				 ports ? pkt->sport : 0,
+				 ports ? pkt->dport : 0);
 	else
 		xtfw_cls_pkt_set(&pkt->key, false,
 				 (const u32 *)&ip_hdr(skb)->saddr,
 				 (const u32 *)&ip_hdr(skb)->daddr,
 				 pkt->l4proto, ports,
-				 ports ? ntohs(ports[0]) : 0,
-				 ports ? ntohs(ports[1]) : 0);
+				 ports ? pkt->sport : 0,
+				 ports ? pkt->dport : 0);
 	pkt->key_done = true;
 }
 

@@ -53,12 +53,14 @@ static unsigned int xtfw_hook(void *priv, struct sk_buff *skb,
 	const struct xtfw_hook_priv *hp = priv;
 	u8 family = hp->family, table = hp->table;
 	struct xtfw_net *xn = hp->xn;
+	const struct xtfw_chain *base;
 	const struct xtfw_ruleset *rs;
 	const struct xtfw_table *t;
 	/*
 	 * Not zeroed first (CONFIG_INIT_STACK_ALL_ZERO would, ~100 bytes a
-	 * packet): every field is set below, except ct* and key, which are
-	 * read only once ct_done and key_done say they were filled.
+	 * packet): every field is set below, except ct*, key and the ports,
+	 * which are read only once ct_done, key_done and ports_done say they
+	 * were filled.
 	 */
 	struct xtfw_pkt pkt __uninitialized;
 	unsigned int verdict;
@@ -69,6 +71,20 @@ static unsigned int xtfw_hook(void *priv, struct sk_buff *skb,
 	t = rs->tables[family][table];
 	if (unlikely(!t))
 		return NF_ACCEPT;
+	/*
+	 * An empty built-in chain whose policy accepts (the FORWARD chain of
+	 * a host's firewall, say) has nothing to decide: count the policy
+	 * and let the packet go without looking at it. Not in nat, whose
+	 * hook does more than its chains say, nor for a traced packet, whose
+	 * trace reports the policy.
+	 */
+	base = t->chains[t->builtin[state->hook]];
+	if (!base->nrules && base->policy == NF_ACCEPT &&
+	    table != XTFW_TABLE_NAT && !xtfw_traced(skb)) {
+		this_cpu_add(base->policy_ctr->packets, 1);
+		this_cpu_add(base->policy_ctr->bytes, skb->len);
+		return NF_ACCEPT;
+	}
 
 	pkt.skb = skb;
 	pkt.state = state;
@@ -78,6 +94,7 @@ static unsigned int xtfw_hook(void *priv, struct sk_buff *skb,
 	pkt.ct = NULL;
 	pkt.ct_done = false;
 	pkt.key_done = false;
+	pkt.ports_done = false;
 	pkt.explain = NULL;
 	if (family == XTFW_FAMILY_IPV4)
 		pkt_init_ipv4(&pkt);

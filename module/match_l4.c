@@ -28,6 +28,19 @@ static const void *l4_header(const struct xtfw_pkt *pkt, unsigned int len,
 	return skb_header_pointer(pkt->skb, pkt->thoff, len, buf);
 }
 
+/* The header a match of @type reads: tcp, udp, udplite or sctp. */
+static u8 l4_hlen(u8 type)
+{
+	switch (type) {
+	case XTFW_MATCH_TCP:
+		return sizeof(struct tcphdr);
+	case XTFW_MATCH_SCTP:
+		return sizeof(struct sctphdr);
+	default:
+		return sizeof(struct udphdr);
+	}
+}
+
 static bool port_in(const struct xtfw_port_range *r, u16 port)
 {
 	return port >= r->min && port <= r->max;
@@ -94,6 +107,11 @@ int xtfw_l4_parse(struct xtfw_match *m, const struct xtfw_margs *a)
 		ret = parse_range(a, XTFW_MATCH_A_DPORT, &m->u.l4.dport);
 	if (!ret && m->type == XTFW_MATCH_TCP)
 		ret = parse_tcp(m, a);
+	m->u.l4.hlen = l4_hlen(m->type);
+	/* no --tcp-flags, --syn or --tcp-option: the ports decide (eval.c) */
+	m->ports_only = m->type != XTFW_MATCH_TCP ||
+			     (!m->u.l4.has_option && !m->u.l4.flags.mask &&
+			      !(m->inv & XTFW_MINV_TCP_FLAGS));
 	return ret;
 }
 
@@ -156,16 +174,9 @@ bool xtfw_l4_eval(const struct xtfw_match *m, const struct xtfw_pkt *pkt)
 		struct sctphdr sctp;
 	} buf;
 	const __be16 *ports;
-	unsigned int len;
 
-	if (m->type == XTFW_MATCH_TCP)
-		len = sizeof(struct tcphdr);
-	else if (m->type == XTFW_MATCH_SCTP)
-		len = sizeof(struct sctphdr);
-	else
-		len = sizeof(struct udphdr);
 	/* All four headers start with the source and destination port. */
-	ports = l4_header(pkt, len, &buf);
+	ports = l4_header(pkt, m->u.l4.hlen, &buf);
 	if (!ports)
 		return false;
 	if (port_in(&m->u.l4.sport, ntohs(ports[0])) ==

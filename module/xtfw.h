@@ -63,6 +63,10 @@ struct xtfw_pkt {
 	u8 ctdir;		/* direction of the packet in ct */
 	bool ct_done;		/* the hook sets it false */
 	bool key_done;		/* key is filled (the hook sets it false) */
+	/* read once, by the first port match that needs them (eval.c) */
+	bool ports_done;	/* the hook sets it false */
+	u16 l4len;		/* bytes of transport header, up to 64 */
+	u16 sport, dport;	/* host order, if l4len >= 4 */
 	struct xtfw_explain *explain;	/* XTFW_CMD_EXPLAIN's dry run, or NULL */
 	struct xtfw_cls_pkt key;	/* for the chain classifiers */
 };
@@ -166,6 +170,7 @@ struct xtfw_recent_list;
 
 struct xtfw_match {
 	u8 type;		/* enum xtfw_match_type */
+	bool ports_only;	/* tcp/udp/...: only ports to check (eval.c) */
 	u32 inv;		/* XTFW_MINV_* */
 	struct xtfw_match_state *state;
 	union {			/* match*.c own these */
@@ -174,6 +179,7 @@ struct xtfw_match {
 			struct xtfw_tcp_flags flags;
 			u8 option;
 			bool has_option;
+			u8 hlen;	/* header bytes the match reads */
 		} l4;
 		struct {
 			struct xtfw_u8_range code;
