@@ -10,6 +10,8 @@
 #   make demo            boot a VM and show xtfw filtering real traffic
 #   make bench           forwarding benchmark in the VM vs iptables/nftables
 #                        (BENCH_KERNEL=KVER, default the newest; not in check)
+#   make insns           kernel instructions per forwarded packet, by function
+#                        (a QEMU plugin counts them; INSNS_RULES=FILE)
 #   make deps            install what a fresh Debian 12 machine needs (apt)
 #   make install         xtctl, xtfw-save/-restore, man pages, bash completion,
 #                        xtfw.service, /etc/xtfw (DESTDIR, PREFIX=/usr)
@@ -94,9 +96,15 @@ deps:
 
 # The forwarding benchmark (selftests/bench/): results and plot go to
 # selftests/bench/results/. Not part of check: it takes 20-30 minutes.
-.PHONY: bench
+.PHONY: bench insns
 bench:
 	$(TOP)/selftests/bench/bench.sh $(if $(BENCH_KERNEL),--kernel $(BENCH_KERNEL))
+
+# Kernel instructions per forwarded packet, by function, counted by a QEMU
+# plugin (selftests/bench/insns/): a few minutes. INSNS_RULES=FILE.
+insns:
+	$(TOP)/selftests/bench/insns/insns.sh $(if $(BENCH_KERNEL),--kernel $(BENCH_KERNEL)) \
+		$(if $(INSNS_RULES),--rules $(INSNS_RULES))
 
 CHECKPATCH ?= $(firstword $(wildcard /usr/src/linux-source-*/scripts/checkpatch.pl) \
 			  $(wildcard /root/src/linux-source-*/scripts/checkpatch.pl))
