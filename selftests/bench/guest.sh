@@ -22,8 +22,8 @@
 # them on arrival at no cost; the sink's veth0 rx_packets counts what was
 # delivered over a fixed window after a warm-up.
 #
-# For each profile (stateless, stateful) and rule count, every firewall
-# loads its ruleset (timed, bounded by BENCH_LOAD_TIMEOUT), then the
+# For each profile (empty: no rules, FORWARD policy ACCEPT, at 0 only;
+# stateless; stateful) and rule count, every firewall loads its ruleset (timed, bounded by BENCH_LOAD_TIMEOUT), then the
 # firewalls are measured in turn, BENCH_REPS rounds. In the stateful
 # profile the flow is answered once first (gen -> sink, sink -> gen), so
 # that its packets are ESTABLISHED; UDP timeouts are an hour so that the
@@ -39,8 +39,10 @@
 # Environment: BENCH_SIZES ("0 100 1000 10000 100000"), BENCH_REPS (3),
 # BENCH_SECS (2, the measured window), BENCH_WARMUP (0.5),
 # BENCH_LOAD_TIMEOUT (240 s), BENCH_FWS ("none xtfw legacy nftcompat
-# nftset"), BENCH_PROFILES ("stateless stateful"), BENCH_CTRATE (1),
-# BENCH_PERF (firewalls to profile with perf after each first round: none).
+# nftset"), BENCH_PROFILES ("empty stateless stateful"; empty is measured
+# at 0 rules only), BENCH_CTRATE (1),
+# BENCH_PERF (firewalls to profile with perf after each first round: none),
+# BENCH_PERF_CALLERS (functions whose callers the profile shows: none).
 
 # $XTCTL is used unquoted, as in the selftests: it may be a command with
 # arguments.
@@ -55,7 +57,7 @@ SECS=${BENCH_SECS:-2}
 WARMUP=${BENCH_WARMUP:-0.5}
 LOAD_TIMEOUT=${BENCH_LOAD_TIMEOUT:-240}
 read -ra FWS <<<"${BENCH_FWS:-none xtfw legacy nftcompat nftset}"
-read -ra PROFILES <<<"${BENCH_PROFILES:-stateless stateful}"
+read -ra PROFILES <<<"${BENCH_PROFILES:-empty stateless stateful}"
 XTCTL=${XTFW_XTCTL:-$SELFTESTS_DIR/../tools/xtctl/xtctl}
 export XTFW_KO=${XTFW_KO:-$SELFTESTS_DIR/../build/$(uname -r)/xtfw.ko}
 # the router sends to this MAC; the sink's veth0 is 02:00:00:00:02:02
@@ -197,6 +199,12 @@ profile()
 	pktgen_stop "$fw"
 	perf_lines "perf: $what" --no-children --percent-limit 0.3
 	perf_lines "perf-children: $what" --children --percent-limit 1
+	for f in ${BENCH_PERF_CALLERS:-}; do
+		perf report -i /tmp/bench-perf.data --stdio --no-children -G \
+			-S "$f" --percent-limit 0.05 2>/dev/null |
+			grep -v -e '^#' -e '^$' |
+			sed "s/^/perf-callers: $what: $f: /" >&2
+	done
 	rm -f /tmp/bench-perf.data
 }
 
@@ -527,7 +535,8 @@ main()
 
 	for prof in "${PROFILES[@]}"; do
 		for n in "${SIZES[@]}"; do
-			run_group "$prof" "$n"
+			# the empty ruleset has no rule count
+			[[ $prof == empty && $n != 0 ]] || run_group "$prof" "$n"
 		done
 	done
 

@@ -31,6 +31,8 @@ FW_NAMES = {
     "nftset": "nftables, sets",
 }
 PROFILES = {
+    "empty": "Empty ruleset: the filter table loaded, FORWARD policy ACCEPT, "
+             "no rules (the cost of having the firewall at all)",
     "stateless": "Stateless: N rules that do not match, then one that "
                  "accepts the flow",
     "stateful": "Stateful: ESTABLISHED,RELATED accepted first, then N rules "
@@ -128,12 +130,14 @@ def tables(meta, pps, load, mem, notes, ct):
               f"per second delivered, and in brackets the ratio to no "
               f"firewall measured in the same round.\n")
     for prof in profiles:
+        psizes = [n for n in sizes if any(k[:2] == (prof, n) for k in pps)]
         md.append(f"**{PROFILES[prof]}**\n")
-        md.append("| firewall | " + " | ".join(fmt_n(n) for n in sizes) + " |")
-        md.append("|---|" + "---:|" * len(sizes))
+        md.append("| firewall | " + " | ".join(fmt_n(n) for n in psizes) +
+                  " |")
+        md.append("|---|" + "---:|" * len(psizes))
         for fw in fws:
             cells = []
-            for n in sizes:
+            for n in psizes:
                 v = r.get((prof, n, fw))
                 if v:
                     m, q = v
@@ -168,6 +172,8 @@ def tables(meta, pps, load, mem, notes, ct):
         if fw == "none":
             continue
         for prof in profiles:
+            if prof == "empty":
+                continue
             cells = [fmt_load(load.get((prof, n, fw), "–")) for n in sizes]
             md.append(f"| {FW_NAMES[fw]} | {prof} | " + " | ".join(cells) + " |")
     md.append("")
@@ -259,7 +265,8 @@ def main():
     with open(out_md, "w") as f:
         f.write("\n".join(md))
     if len(sys.argv) > 3:
-        plot(sys.argv[3], r, profiles, sizes, fws, meta)
+        plot(sys.argv[3], r, [p for p in profiles if p != "empty"], sizes,
+             fws, meta)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ For each N writes, into OUTDIR:
   nft-{stateless,stateful}-N   the same rules for nft -f, their addresses
                                and ports in sets (one rule per kind of rule)
 
-and ipt-ctrate / nft-ctrate, the rulesets of the conntrack rate test.
+and ipt-ctrate / nft-ctrate, the rulesets of the conntrack rate test, and
+ipt-empty-0 / nft-empty-0: the filter table with FORWARD policy ACCEPT and
+no rules (the "empty" profile).
 
 The N rules match none of the benchmark's packets (10.0.1.1:9 ->
 10.0.2.2:9 UDP, in lan0, out wan0): their addresses are outside 10.0.0.0/8.
@@ -211,6 +213,13 @@ def main():
             st = prof == "stateful"
             write_ipt(f"{outdir}/ipt-{prof}-{n}", allrules[:n], st)
             write_nft(f"{outdir}/nft-{prof}-{n}", allrules[:n], st)
+    # the empty ruleset: the firewall's cost with nothing to decide
+    with open(f"{outdir}/ipt-empty-0", "w") as out:
+        out.write("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n"
+                  ":OUTPUT ACCEPT [0:0]\nCOMMIT\n")
+    with open(f"{outdir}/nft-empty-0", "w") as out:
+        out.write("table ip bench {\n\tchain forward {\n\t\ttype filter "
+                  "hook forward priority 0; policy accept;\n\t}\n}\n")
     # conntrack rate: every packet a new flow from 10.0.1.0/24
     write_ipt(f"{outdir}/ipt-ctrate", [], True,
               "-s 10.0.1.0/24 -d 10.0.2.2/32 -p udp -m udp --dport 9 -j ACCEPT")
