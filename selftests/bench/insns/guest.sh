@@ -9,6 +9,9 @@
 # (the marks of tbcount's snapshots); prints "INSNS key=value" lines and
 # the modules' text symbols between MODSYMS-BEGIN and MODSYMS-END.
 
+# $XTCTL is used unquoted, as in the selftests: it may be a command with
+# arguments.
+# shellcheck disable=SC2086
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/../../lib.sh"
 
@@ -29,6 +32,7 @@ if [[ $FW == xtfw ]]; then
 	modprobe -qa nf_defrag_ipv4 nf_defrag_ipv6 nf_reject_ipv4 nf_reject_ipv6
 	insmod "$KO" || ksft_fail "cannot load $KO"
 fi
+gen='' router='' sink=''
 setup_ns gen router sink
 trap 'cleanup_ns "$gen" "$router" "$sink"' EXIT
 connect_ns "$gen" veth0 "$router" lan0 1

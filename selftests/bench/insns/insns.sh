@@ -24,7 +24,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
 RUNVM=$REPO/selftests/vm/run-vm.sh
-KVER= N=100000 RULES=
+KVER='' N=100000 RULES=''
 while (($#)); do
 	case $1 in
 	--kernel)	KVER=${2:?}; shift ;;
