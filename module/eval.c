@@ -108,11 +108,6 @@ static void pkt_ports(struct xtfw_pkt *pkt)
 	pkt->dport = ntohs(p[1]);
 }
 
-static bool port_in(const struct xtfw_port_range *r, u16 port)
-{
-	return port >= r->min && port <= r->max;
-}
-
 /*
  * A tcp, udp, udplite or sctp match with nothing but ports to check: what
  * xtfw_l4_eval() decides, without reading the header again.
@@ -123,10 +118,7 @@ static bool ports_match(const struct xtfw_match *m, struct xtfw_pkt *pkt)
 		pkt_ports(pkt);
 	if (pkt->l4len < m->u.l4.hlen)
 		return false;
-	return port_in(&m->u.l4.sport, pkt->sport) !=
-	       !!(m->inv & XTFW_MINV_SPORT) &&
-	       port_in(&m->u.l4.dport, pkt->dport) !=
-	       !!(m->inv & XTFW_MINV_DPORT);
+	return xtfw_l4_ports_match(m, pkt->sport, pkt->dport);
 }
 
 static bool rule_match(const struct xtfw_rule *r, struct xtfw_pkt *pkt)

@@ -179,11 +179,7 @@ bool xtfw_l4_eval(const struct xtfw_match *m, const struct xtfw_pkt *pkt)
 	ports = l4_header(pkt, m->u.l4.hlen, &buf);
 	if (!ports)
 		return false;
-	if (port_in(&m->u.l4.sport, ntohs(ports[0])) ==
-	    !!(m->inv & XTFW_MINV_SPORT))
-		return false;
-	if (port_in(&m->u.l4.dport, ntohs(ports[1])) ==
-	    !!(m->inv & XTFW_MINV_DPORT))
+	if (!xtfw_l4_ports_match(m, ntohs(ports[0]), ntohs(ports[1])))
 		return false;
 	if (m->type == XTFW_MATCH_TCP)
 		return tcp_eval(m, pkt, (const struct tcphdr *)ports);

@@ -239,6 +239,19 @@ struct xtfw_match {
 	} u;
 };
 
+/*
+ * The ports of a tcp, udp, udplite or sctp match (host order), negations
+ * included: xtfw_l4_eval() and the rule loop's port fast path (eval.c).
+ */
+static inline bool xtfw_l4_ports_match(const struct xtfw_match *m,
+				       u16 sport, u16 dport)
+{
+	return (sport >= m->u.l4.sport.min && sport <= m->u.l4.sport.max) !=
+	       !!(m->inv & XTFW_MINV_SPORT) &&
+	       (dport >= m->u.l4.dport.min && dport <= m->u.l4.dport.max) !=
+	       !!(m->inv & XTFW_MINV_DPORT);
+}
+
 int xtfw_match_parse(struct net *net, struct xtfw_match *m,
 		     const struct nlattr *nest,
 		     const struct xtfw_ipmatch *ip,
@@ -305,9 +318,9 @@ int xtfw_target_eval(const struct xtfw_target *t, struct xtfw_pkt *pkt);
  */
 struct xtfw_ctr_block;
 
-/* A compiled rule; immutable once its table is published. */
 /*
- * A rule is one allocation: this, its matches, and then XTFW_A_RULE as it
+ * A compiled rule; immutable once its table is published. It is one
+ * allocation: this, its matches, and then XTFW_A_RULE as it
  * was sent (see xtfw_rule_spec()). Its size decides the kmalloc bucket:
  * the commonest rule of large rulesets, "-s ADDR -j DROP", fits in 256
  * bytes.
