@@ -135,17 +135,12 @@ static bool rule_match(const struct xtfw_rule *r, struct xtfw_pkt *pkt)
 	return true;
 }
 
-/*
- * Per-CPU, no lock: this_cpu_add() is safe against preemption and irqs.
- * A dry run (XTFW_CMD_EXPLAIN) counts nothing.
- */
-static void count(struct xtfw_counters __percpu *ctr,
-		  const struct xtfw_pkt *pkt)
+/* A dry run (XTFW_CMD_EXPLAIN) counts nothing. */
+static __always_inline void count(struct xtfw_counters __percpu *ctr,
+				  const struct xtfw_pkt *pkt)
 {
-	if (unlikely(pkt->explain))
-		return;
-	this_cpu_add(ctr->packets, 1);
-	this_cpu_add(ctr->bytes, pkt->skb->len);
+	if (likely(!pkt->explain))
+		xtfw_counters_add(ctr, pkt->skb->len);
 }
 
 struct frame {

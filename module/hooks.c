@@ -81,8 +81,7 @@ static unsigned int xtfw_hook(void *priv, struct sk_buff *skb,
 	base = t->chains[t->builtin[state->hook]];
 	if (!base->nrules && base->policy == NF_ACCEPT &&
 	    table != XTFW_TABLE_NAT && !xtfw_traced(skb)) {
-		this_cpu_add(base->policy_ctr->packets, 1);
-		this_cpu_add(base->policy_ctr->bytes, skb->len);
+		xtfw_counters_add(base->policy_ctr, skb->len);
 		return NF_ACCEPT;
 	}
 

@@ -41,6 +41,17 @@ struct xtfw_counters {
 	u64 bytes;
 };
 
+/*
+ * Count one packet of @len bytes. Per-CPU, no lock: this_cpu_add() is safe
+ * against preemption and interrupts.
+ */
+static inline void xtfw_counters_add(struct xtfw_counters __percpu *ctr,
+				     unsigned int len)
+{
+	this_cpu_add(ctr->packets, 1);
+	this_cpu_add(ctr->bytes, len);
+}
+
 struct xtfw_conn;
 
 /*
