@@ -77,11 +77,22 @@
 
 struct kmem_cache *xtfw_ct_cachep __read_mostly;
 
+/*
+ * Keyed by the namespace's random seed. An IPv4 tuple's addresses are one
+ * word each, the rest of their unions zero: three words are hashed, not
+ * nine (every packet's lookup hashes its tuple once).
+ */
 u32 xtfw_ct_hash(const struct xtfw_ct_net *cn, const struct xtfw_ct_tuple *t)
 {
+	u32 seed = cn->seed ^ ((u32)t->family << 8 | t->proto);
+
 	BUILD_BUG_ON(offsetof(struct xtfw_ct_tuple, family) != 9 * sizeof(u32));
-	return jhash2((const u32 *)t, 9,
-		      cn->seed ^ ((u32)t->family << 8 | t->proto));
+	if (t->family == XTFW_FAMILY_IPV4)
+		return jhash_3words((__force u32)t->src.ip,
+				    (__force u32)t->dst.ip,
+				    (__force u32)t->sport << 16 |
+				    (__force u32)t->dport, seed);
+	return jhash2((const u32 *)t, 9, seed);
 }
 
 static struct hlist_nulls_head *bucket_of(struct xtfw_ct_htable *ht, u32 hash)

@@ -139,15 +139,14 @@ out:
 	return ok;
 }
 
-/* Remove the packet's record; returns its ctstate, 0 if there was none. */
-static u32 rec_del(struct xtfw_ct_net *cn, const struct sk_buff *skb)
+/* rec_del() when there are records. */
+static noinline u32 rec_del_slow(struct xtfw_ct_net *cn,
+				 const struct sk_buff *skb)
 {
 	unsigned int b = rec_bucket(skb);
 	struct xtfw_ct_rec *r;
 	u32 ctstate = 0;
 
-	if (!atomic_read(&cn->recs.count))
-		return 0;
 	spin_lock_bh(&cn->recs.locks[b]);
 	r = rec_find_locked(cn, skb);
 	if (r) {
@@ -156,6 +155,18 @@ static u32 rec_del(struct xtfw_ct_net *cn, const struct sk_buff *skb)
 	}
 	spin_unlock_bh(&cn->recs.locks[b]);
 	return ctstate;
+}
+
+/*
+ * Remove the packet's record; returns its ctstate, 0 if there was none.
+ * Inline, so that a packet of a namespace without records pays one read.
+ */
+static __always_inline u32 rec_del(struct xtfw_ct_net *cn,
+				   const struct sk_buff *skb)
+{
+	if (!atomic_read(&cn->recs.count))
+		return 0;
+	return rec_del_slow(cn, skb);
 }
 
 /* The packet's record, under RCU; 0 if none. */
@@ -366,21 +377,33 @@ u8 xtfw_ct_stage(const struct nf_hook_state *state, int table)
 	}
 }
 
-/* The entry the packet is the first of, if any, with a reference. */
-static struct xtfw_conn *find_pending(struct xtfw_ct_net *cn,
-				      struct sk_buff *skb,
-				      const struct nf_hook_state *state,
-				      u8 family, u8 stage)
+/* find_pending() when some entry is pending. */
+static noinline struct xtfw_conn *
+find_pending_slow(struct xtfw_ct_net *cn, struct sk_buff *skb,
+		  const struct nf_hook_state *state, u8 family, u8 stage)
 {
 	struct xtfw_ct_pkt p;
 	u8 dir;
 
-	if (!atomic_read(&cn->pending) ||
-	    xtfw_ct_parse(&p, skb, state, family) ||
+	if (xtfw_ct_parse(&p, skb, state, family) ||
 	    p.kind != XTFW_CT_K_TRACK)
 		return NULL;
 	return xtfw_ct_lookup(cn, &p.tuple, xtfw_ct_hash(cn, &p.tuple), stage,
 			      &dir);
+}
+
+/*
+ * The entry the packet is the first of, if any, with a reference. Inline,
+ * so that the packets of established connections (none pending) pay one
+ * read, not a call that sets up a parse.
+ */
+static __always_inline struct xtfw_conn *
+find_pending(struct xtfw_ct_net *cn, struct sk_buff *skb,
+	     const struct nf_hook_state *state, u8 family, u8 stage)
+{
+	if (!atomic_read(&cn->pending))
+		return NULL;
+	return find_pending_slow(cn, skb, state, family, stage);
 }
 
 /* Hash the reply node that insertion found taken, if no NAT moved it. */
