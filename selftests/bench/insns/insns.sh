@@ -2,34 +2,38 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Usage: selftests/bench/insns/insns.sh [--kernel KVER] [--packets N]
-#                                      [--rules FILE] [FW...]
+#                                      [--rules FILE] [--established] [FW...]
 #
 # Instructions per forwarded packet, counted, not sampled: the VM runs
 # under -icount with tbcount.c, a QEMU plugin that counts the kernel's
 # instructions per translation block, and snapshots the counts at two
 # syncfs(2) calls around N packets (pktgen, 64-byte UDP) forwarded by a
-# router namespace (guest.sh). Each FW (none, xtfw, legacy; default
-# "xtfw legacy") runs in its own VM, after one without a firewall; the
-# report (report.py) gives each one's instructions per packet, and per
-# kernel function what it adds to the run without a firewall.
+# router namespace on bench's path (guest.sh, ../path.sh). Each FW (none,
+# xtfw, legacy, or nft for iptables-nft; default "xtfw legacy") runs in
+# its own VM, after one without a firewall; the report (report.py) gives
+# each one's instructions per packet, and per kernel function what it
+# adds to the run without a firewall.
 #
-# RULES is an iptables-save file for both xtfw and iptables-legacy
-# (default: bench's 0-rule stateless ruleset, made with rules.py). The
-# kernel's symbols come from one extra boot, cached in build/bench/insns/.
-# Needs gcc (the plugin builds into build/bench/insns/) and a QEMU with
-# plugin support (Debian's has it).
+# RULES is an iptables-save file for xtfw, iptables-legacy and iptables-nft
+# (default: bench's 0-rule stateless ruleset, made with rules.py).
+# --established answers the flow before the count, as bench's stateful
+# profile does, so that its packets are ESTABLISHED. The kernel's symbols
+# come from one extra boot, cached in build/bench/insns/. Needs gcc (the
+# plugin builds into build/bench/insns/) and a QEMU with plugin support
+# (Debian's has it).
 
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
 RUNVM=$REPO/selftests/vm/run-vm.sh
-KVER='' N=100000 RULES=''
+KVER='' N=100000 RULES='' EST=0
 while (($#)); do
 	case $1 in
 	--kernel)	KVER=${2:?}; shift ;;
 	--packets)	N=${2:?}; shift ;;
 	--rules)	RULES=${2:?}; shift ;;
+	--established)	EST=1 ;;
 	-h|--help)	sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*)		echo "insns: unknown option $1" >&2; exit 2 ;;
 	*)		break ;;
@@ -75,7 +79,7 @@ for fw in none "${FWS[@]}"; do
 	PATH=$HERE/qemu:$REPO/selftests/bench/icount:$PATH \
 		"$RUNVM" --kernel "$KVER" --timeout 600 \
 			--log "$OUT/$KVER/$fw.log" -- \
-			env XTFW_KO="/xtfw/build/$KVER/xtfw.ko" \
+			env INSNS_ESTABLISHED=$EST XTFW_KO="/xtfw/build/$KVER/xtfw.ko" \
 			XTFW_XTCTL=/xtfw/tools/xtctl/xtctl \
 			/xtfw/selftests/bench/insns/guest.sh "$fw" \
 			"$GUEST_RULES" "$N" >/dev/null
