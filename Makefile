@@ -11,7 +11,8 @@
 #   make bench           forwarding benchmark in the VM vs iptables/nftables
 #                        (BENCH_KERNEL=KVER, default the newest; not in check)
 #   make insns           kernel instructions per forwarded packet, by function
-#                        (a QEMU plugin counts them; INSNS_RULES=FILE)
+#                        (a QEMU plugin counts them; INSNS_RULES=FILE,
+#                        INSNS_ESTABLISHED=1, INSNS_FWS="xtfw nft legacy")
 #   make deps            install what a fresh Debian 12 machine needs (apt)
 #   make install         xtctl, xtfw-save/-restore, man pages, bash completion,
 #                        xtfw.service, /etc/xtfw (DESTDIR, PREFIX=/usr)
@@ -101,10 +102,12 @@ bench:
 	$(TOP)/selftests/bench/bench.sh $(if $(BENCH_KERNEL),--kernel $(BENCH_KERNEL))
 
 # Kernel instructions per forwarded packet, by function, counted by a QEMU
-# plugin (selftests/bench/insns/): a few minutes. INSNS_RULES=FILE.
+# plugin (selftests/bench/insns/): a few minutes. INSNS_RULES=FILE,
+# INSNS_ESTABLISHED=1 (the flow answered first), INSNS_FWS (firewalls).
 insns:
 	$(TOP)/selftests/bench/insns/insns.sh $(if $(BENCH_KERNEL),--kernel $(BENCH_KERNEL)) \
-		$(if $(INSNS_RULES),--rules $(INSNS_RULES))
+		$(if $(INSNS_RULES),--rules $(INSNS_RULES)) \
+		$(if $(filter 1,$(INSNS_ESTABLISHED)),--established) $(INSNS_FWS)
 
 CHECKPATCH ?= $(firstword $(wildcard /usr/src/linux-source-*/scripts/checkpatch.pl) \
 			  $(wildcard /root/src/linux-source-*/scripts/checkpatch.pl))
