@@ -10,6 +10,7 @@
 #include <net/ipv6.h>
 
 #include "xtfw.h"
+#include "ct.h"
 
 /*
  * A word at a time: the names and masks of a rule are aligned for it (see
@@ -33,70 +34,67 @@ static bool iface_match(const char *want, const char *mask,
 	return !diff;
 }
 
-static bool addr_match(const union xtfw_addr *want,
-		       const union xtfw_addr *mask, const void *addr,
-		       u8 family)
-{
-	if (family == XTFW_FAMILY_IPV4)
-		return (*(const __be32 *)addr & mask->ip) == want->ip;
-	return !ipv6_masked_addr_cmp(addr, (const void *)mask->ip6,
-				     (const void *)want->ip6);
-}
-
-#define INV(ip, bit, cond)	(!!(cond) ^ !!((ip)->inv & (bit)))
-
-static bool header_match(const struct xtfw_ipmatch *ip,
-			 const struct xtfw_pkt *pkt)
+/*
+ * Which of the rule's criteria the packet misses, in XTFW_IPM_F_* bits,
+ * before "!" and before leaving out the criteria the rule does not have:
+ * computing a miss costs less than branching on each criterion, and one
+ * test at the end applies both (((miss ^ inv) & flags) == 0). Addresses
+ * are only read when the rule has one (an absent one is 0 with mask 0:
+ * never a miss), interfaces only when it names one.
+ */
+static __always_inline bool header_match(const struct xtfw_ipmatch *ip,
+					 const struct xtfw_pkt *pkt)
 {
 	const struct sk_buff *skb = pkt->skb;
-	const void *saddr, *daddr;
+	u32 flags = ip->flags, miss = 0;
 
-	if (!ip->flags)
+	if (!flags)
 		return true;
-	if (pkt->family == XTFW_FAMILY_IPV4) {
-		saddr = &ip_hdr(skb)->saddr;
-		daddr = &ip_hdr(skb)->daddr;
+	if (!(flags & (XTFW_IPM_F_SRC | XTFW_IPM_F_DST))) {
+		/* no addresses to read */
+	} else if (pkt->family == XTFW_FAMILY_IPV4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		if ((iph->saddr & ip->smsk.ip) != ip->src.ip)
+			miss |= XTFW_IPM_F_SRC;
+		if ((iph->daddr & ip->dmsk.ip) != ip->dst.ip)
+			miss |= XTFW_IPM_F_DST;
 	} else {
-		saddr = &ipv6_hdr(skb)->saddr;
-		daddr = &ipv6_hdr(skb)->daddr;
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		if (ipv6_masked_addr_cmp(&ip6h->saddr, (const void *)ip->smsk.ip6,
+					 (const void *)ip->src.ip6))
+			miss |= XTFW_IPM_F_SRC;
+		if (ipv6_masked_addr_cmp(&ip6h->daddr, (const void *)ip->dmsk.ip6,
+					 (const void *)ip->dst.ip6))
+			miss |= XTFW_IPM_F_DST;
 	}
-	if ((ip->flags & XTFW_IPM_F_SRC) &&
-	    !INV(ip, XTFW_INV_SRC,
-		 addr_match(&ip->src, &ip->smsk, saddr, pkt->family)))
-		return false;
-	if ((ip->flags & XTFW_IPM_F_DST) &&
-	    !INV(ip, XTFW_INV_DST,
-		 addr_match(&ip->dst, &ip->dmsk, daddr, pkt->family)))
-		return false;
-	if ((ip->flags & XTFW_IPM_F_IIF) &&
-	    !INV(ip, XTFW_INV_IIF,
-		 iface_match(ip->iif, ip->iifmask, pkt->state->in)))
-		return false;
-	if ((ip->flags & XTFW_IPM_F_OIF) &&
-	    !INV(ip, XTFW_INV_OIF,
-		 iface_match(ip->oif, ip->oifmask, pkt->state->out)))
-		return false;
-	if ((ip->flags & XTFW_IPM_F_PROTO) &&
-	    !INV(ip, XTFW_INV_PROTO, pkt->l4proto == ip->proto))
-		return false;
-	if ((ip->flags & XTFW_IPM_F_FRAG) &&
-	    !INV(ip, XTFW_INV_FRAG, pkt->fragment))
-		return false;
-	return true;
+	if ((flags & XTFW_IPM_F_IIF) &&
+	    !iface_match(ip->iif, ip->iifmask, pkt->state->in))
+		miss |= XTFW_IPM_F_IIF;
+	if ((flags & XTFW_IPM_F_OIF) &&
+	    !iface_match(ip->oif, ip->oifmask, pkt->state->out))
+		miss |= XTFW_IPM_F_OIF;
+	if (pkt->l4proto != ip->proto)
+		miss |= XTFW_IPM_F_PROTO;
+	if (!pkt->fragment)
+		miss |= XTFW_IPM_F_FRAG;
+	return !((miss ^ ip->inv) & flags);
 }
 
 /*
  * The transport header's length (as far as any match reads) and ports,
  * read once per packet: port matches are the commonest, and the
  * classifier's key wants the ports too. A non-first fragment has none.
+ * The ports of a forwarded or local packet are nearly always in the
+ * linear part: read there inline, the rest out of line.
  */
-static void pkt_ports(struct xtfw_pkt *pkt)
+static noinline void pkt_ports_slow(struct xtfw_pkt *pkt)
 {
 	const struct sk_buff *skb = pkt->skb;
 	const __be16 *p;
 	__be16 buf[2];
 
-	pkt->ports_done = true;
 	pkt->l4len = 0;
 	if (pkt->fragment || !pkt->thoff || skb->len <= pkt->thoff)
 		return;
@@ -108,11 +106,30 @@ static void pkt_ports(struct xtfw_pkt *pkt)
 	pkt->dport = ntohs(p[1]);
 }
 
+static __always_inline void pkt_ports(struct xtfw_pkt *pkt)
+{
+	const struct sk_buff *skb = pkt->skb;
+	unsigned int thoff = pkt->thoff;
+
+	pkt->ports_done = true;
+	if (likely(!pkt->fragment && thoff &&
+		   thoff + 2 * sizeof(__be16) <= skb_headlen(skb))) {
+		const __be16 *p = (const __be16 *)(skb->data + thoff);
+
+		pkt->l4len = min(skb->len - thoff, 64U);
+		pkt->sport = ntohs(p[0]);
+		pkt->dport = ntohs(p[1]);
+		return;
+	}
+	pkt_ports_slow(pkt);
+}
+
 /*
  * A tcp, udp, udplite or sctp match with nothing but ports to check: what
  * xtfw_l4_eval() decides, without reading the header again.
  */
-static bool ports_match(const struct xtfw_match *m, struct xtfw_pkt *pkt)
+static __always_inline bool ports_match(const struct xtfw_match *m,
+					struct xtfw_pkt *pkt)
 {
 	if (!pkt->ports_done)
 		pkt_ports(pkt);
@@ -121,7 +138,9 @@ static bool ports_match(const struct xtfw_match *m, struct xtfw_pkt *pkt)
 	return xtfw_l4_ports_match(m, pkt->sport, pkt->dport);
 }
 
-static bool rule_match(const struct xtfw_rule *r, struct xtfw_pkt *pkt)
+/* Inlined into the walk: it runs for every candidate rule. */
+static __always_inline bool rule_match(const struct xtfw_rule *r,
+				       struct xtfw_pkt *pkt)
 {
 	const struct xtfw_match *m = r->matches, *end = m + r->nmatches;
 
@@ -314,7 +333,12 @@ static void traced_end(const struct xtfw_pkt *pkt,
 		xtfw_trace_event(pkt, c, 0, type, verdict);
 }
 
-unsigned int xtfw_table_eval(const struct xtfw_table *t, struct xtfw_pkt *pkt)
+/*
+ * Inlined into the hook (one stack frame a packet, not two); nat and the
+ * dry run call it through xtfw_table_eval().
+ */
+static __always_inline unsigned int table_eval(const struct xtfw_table *t,
+					       struct xtfw_pkt *pkt)
 {
 	/* a frame is read only below sp, and written before: not zeroed */
 	struct frame stack[XTFW_MAX_JUMP_DEPTH] __uninitialized;
@@ -381,4 +405,106 @@ chain_end:
 	count(base->policy_ctr, pkt);
 	traced_end(pkt, base, XTFW_TRACE_POLICY, base->policy);
 	return base->policy;
+}
+
+unsigned int xtfw_table_eval(const struct xtfw_table *t, struct xtfw_pkt *pkt)
+{
+	return table_eval(t, pkt);
+}
+
+static void pkt_init_ipv4(struct xtfw_pkt *pkt)
+{
+	const struct iphdr *iph = ip_hdr(pkt->skb);
+
+	pkt->l4proto = iph->protocol;
+	pkt->fragoff = ntohs(iph->frag_off) & IP_OFFSET;
+	pkt->fragment = pkt->fragoff != 0;
+	pkt->thoff = skb_network_offset(pkt->skb) + iph->ihl * 4;
+}
+
+static void pkt_init_ipv6(struct xtfw_pkt *pkt)
+{
+	unsigned short fragoff = 0;
+	unsigned int thoff = 0;
+	int proto;
+
+	proto = ipv6_find_hdr(pkt->skb, &thoff, -1, &fragoff, NULL);
+	pkt->fragoff = fragoff >> 3;
+	if (proto < 0) {
+		/* a non-first fragment, or a broken extension header chain */
+		pkt->l4proto = 0;
+		pkt->fragment = true;
+		pkt->thoff = 0;
+		return;
+	}
+	pkt->l4proto = proto;
+	pkt->fragment = fragoff != 0;
+	pkt->thoff = thoff;
+}
+
+/*
+ * The hook function of every table (hooks.c registers it). Its priv is the
+ * namespace's struct xtfw_hook_priv for the family and table, and the hook
+ * number comes with the packet.
+ */
+unsigned int xtfw_hook(void *priv, struct sk_buff *skb,
+		       const struct nf_hook_state *state)
+{
+	const struct xtfw_hook_priv *hp = priv;
+	u8 family = hp->family, table = hp->table;
+	struct xtfw_net *xn = hp->xn;
+	const struct xtfw_chain *base;
+	const struct xtfw_ruleset *rs;
+	const struct xtfw_table *t;
+	/*
+	 * Not zeroed first (CONFIG_INIT_STACK_ALL_ZERO would, ~100 bytes a
+	 * packet): every field is set below, except ct*, key and the ports,
+	 * which are read only once ct_done, key_done and ports_done say they
+	 * were filled.
+	 */
+	struct xtfw_pkt pkt __uninitialized;
+	unsigned int verdict;
+
+	rs = rcu_dereference(xn->ruleset);
+	if (unlikely(!rs))
+		return NF_ACCEPT;
+	t = rs->tables[family][table];
+	if (unlikely(!t))
+		return NF_ACCEPT;
+	/*
+	 * An empty built-in chain whose policy accepts (the FORWARD chain of
+	 * a host's firewall, say) has nothing to decide: count the policy
+	 * and let the packet go without looking at it. Not in nat, whose
+	 * hook does more than its chains say, nor for a traced packet, whose
+	 * trace reports the policy.
+	 */
+	base = t->chains[t->builtin[state->hook]];
+	if (!base->nrules && base->policy == NF_ACCEPT &&
+	    table != XTFW_TABLE_NAT && !xtfw_traced(skb)) {
+		xtfw_counters_add(base->policy_ctr, skb->len);
+		return NF_ACCEPT;
+	}
+
+	pkt.skb = skb;
+	pkt.state = state;
+	pkt.xn = xn;
+	pkt.family = family;
+	pkt.table = table;
+	pkt.ct = NULL;
+	pkt.ct_done = false;
+	pkt.key_done = false;
+	pkt.ports_done = false;
+	pkt.explain = NULL;
+	if (family == XTFW_FAMILY_IPV4)
+		pkt_init_ipv4(&pkt);
+	else
+		pkt_init_ipv6(&pkt);
+	if (table == XTFW_TABLE_NAT)
+		verdict = xtfw_nat_hook(t, &pkt);
+	else
+		verdict = table_eval(t, &pkt);
+	/* nothing to do unless dropped or holding a connection */
+	if ((verdict & NF_VERDICT_MASK) == NF_DROP || (pkt.ct_done && pkt.ct))
+		xtfw_ct_pkt_done(&pkt, verdict);
+	return verdict;
 }

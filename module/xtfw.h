@@ -250,17 +250,27 @@ struct xtfw_match {
 	} u;
 };
 
+/* Outside the range: one compare (parsing rejects min > max). */
+static inline bool xtfw_port_miss(u16 port, const struct xtfw_port_range *r)
+{
+	return (u16)(port - r->min) > (u16)(r->max - r->min);
+}
+
 /*
  * The ports of a tcp, udp, udplite or sctp match (host order), negations
  * included: xtfw_l4_eval() and the rule loop's port fast path (eval.c).
+ * "!" applies to both at once, as in header_match() (eval.c).
  */
 static inline bool xtfw_l4_ports_match(const struct xtfw_match *m,
 				       u16 sport, u16 dport)
 {
-	return (sport >= m->u.l4.sport.min && sport <= m->u.l4.sport.max) !=
-	       !!(m->inv & XTFW_MINV_SPORT) &&
-	       (dport >= m->u.l4.dport.min && dport <= m->u.l4.dport.max) !=
-	       !!(m->inv & XTFW_MINV_DPORT);
+	u32 miss = 0;
+
+	if (xtfw_port_miss(sport, &m->u.l4.sport))
+		miss |= XTFW_MINV_SPORT;
+	if (xtfw_port_miss(dport, &m->u.l4.dport))
+		miss |= XTFW_MINV_DPORT;
+	return !((miss ^ m->inv) & (XTFW_MINV_SPORT | XTFW_MINV_DPORT));
 }
 
 int xtfw_match_parse(struct net *net, struct xtfw_match *m,
@@ -498,6 +508,8 @@ void xtfw_hooks_unregister_all(struct xtfw_net *xn);
 /* eval.c */
 void xtfw_rule_cls_key(const struct xtfw_rule *r, u8 family,
 		       struct xtfw_cls_key *k);
+unsigned int xtfw_hook(void *priv, struct sk_buff *skb,
+		       const struct nf_hook_state *state);
 unsigned int xtfw_table_eval(const struct xtfw_table *table,
 			     struct xtfw_pkt *pkt);
 
