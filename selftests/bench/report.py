@@ -12,6 +12,8 @@ RAW.tsv holds guest.sh's "BENCH" lines without that word:
   loadcpu PROFILE N FW USER_S SYS_S   (CPU time of the loading process)
   loadkern PROFILE N FW SECONDS       (time in the kernel's request entry)
   mem    PROFILE N FW BYTES            (MemAvailable before - after load)
+  memcg  PROFILE N FW BYTES            (kernel memory charged to the
+                                        loader's memory cgroup)
   note   PROFILE N FW TEXT
   ctrate FW REP PPS ENTRIES MEMBYTES SLAB_BEFORE SLAB_AFTER OBJSIZE
 
@@ -60,7 +62,9 @@ def read(path):
             elif w[0] == "loadkern":
                 loadkern[(w[1], int(w[2]), w[3])] = float(w[4])
             elif w[0] == "mem":
-                mem[(w[1], int(w[2]), w[3])] = int(w[4])
+                mem.setdefault((w[1], int(w[2]), w[3]), ("avail", int(w[4])))
+            elif w[0] == "memcg":
+                mem[(w[1], int(w[2]), w[3])] = ("memcg", int(w[4]))
             elif w[0] == "note":
                 notes[(w[1], int(w[2]), w[3])].append(w[4])
             elif w[0] == "ctrate":
@@ -180,9 +184,16 @@ def tables(meta, pps, load, mem, notes, ct):
 
     big = [n for n in sizes if n >= 10000]
     if big:
-        md.append("**Kernel memory per rule** (MemAvailable before minus "
-                  "after the load, divided by the rule count; stateless "
-                  "ruleset)\n")
+        how = {m for (p, n, fw), (m, b) in mem.items() if n in big}
+        if how == {"memcg"}:
+            md.append("**Kernel memory per rule** (the kernel memory charged "
+                      "to the loader's memory cgroup: slab, per-CPU and "
+                      "vmalloc memory the load left allocated, divided by "
+                      "the rule count; stateless ruleset)\n")
+        else:
+            md.append("**Kernel memory per rule** (MemAvailable before "
+                      "minus after the load, divided by the rule count; "
+                      "stateless ruleset; noisy at 10,000 rules)\n")
         md.append("| firewall | " + " | ".join(fmt_n(n) for n in big) + " |")
         md.append("|---|" + "---:|" * len(big))
         for fw in fws:
@@ -191,7 +202,7 @@ def tables(meta, pps, load, mem, notes, ct):
             cells = []
             for n in big:
                 b = mem.get(("stateless", n, fw))
-                cells.append(f"{b / n:.0f} B" if b is not None else "–")
+                cells.append(f"{b[1] / n:.0f} B" if b is not None else "–")
             md.append(f"| {FW_NAMES[fw]} | " + " | ".join(cells) + " |")
         md.append("")
 
