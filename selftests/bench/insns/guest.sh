@@ -7,8 +7,8 @@
 # loaded in the router with RULES, the flow answered first if
 # INSNS_ESTABLISHED is 1 (as bench's stateful profile does), then N
 # 64-byte UDP packets sent by pktgen through the router between two
-# syncfs(2) calls (the marks of tbcount's snapshots); prints "INSNS
-# key=value" lines and the modules' text symbols between MODSYMS-BEGIN and
+# syncfs(2) calls (the marks of tbcount's snapshots), or with INSNS_LOAD=1
+# the load of RULES between them instead; prints "INSNS key=value" lines and the modules' text symbols between MODSYMS-BEGIN and
 # MODSYMS-END.
 
 # $XTCTL is used unquoted, as in the selftests: it may be a command with
@@ -40,25 +40,44 @@ make_path "$FW"
 trap 'drop_path "$FW"' EXIT
 unreach "$FW"
 router=${ROUTER[$FW]} sink=${SINK[$FW]}
-case $FW in
-none)	;;
-xtfw)	in_router "$FW" $XTCTL restore "$RULES" ;;
-legacy)	in_router "$FW" iptables-legacy-restore "$RULES" ;;
-nft)	in_router "$FW" iptables-nft-restore "$RULES" ;;
-*)	ksft_fail "unknown firewall $FW" ;;
-esac || ksft_fail "$FW: cannot load $RULES"
+load_rules()
+{
+	case $FW in
+	none)	;;
+	xtfw)	in_router "$FW" $XTCTL restore "$RULES" ;;
+	legacy)	in_router "$FW" iptables-legacy-restore "$RULES" ;;
+	nft)	in_router "$FW" iptables-nft-restore "$RULES" ;;
+	*)	ksft_fail "unknown firewall $FW" ;;
+	esac || ksft_fail "$FW: cannot load $RULES"
+}
+if [[ ${INSNS_LOAD:-0} == 1 ]]; then
+	# the load between the marks, counted per rule; the loader's page
+	# faults and file reads are the kernel's instructions too
+	# shellcheck disable=SC2126
+	rules=$(grep '^-A ' "$RULES" | wc -l)
+	sync -f /
+	load_rules
+	sync -f /
+	echo "INSNS units=$rules"
+	echo "INSNS unit=rule"
+else
+	load_rules
+fi
 if [[ ${INSNS_ESTABLISHED:-0} == 1 && $FW != none ]]; then
 	long_udp_timeouts "$FW" || ksft_fail "$FW: cannot set UDP timeouts"
 	prime "$FW" || ksft_fail "$FW: the flow is not established"
 fi
-pg "$FW" lan0 "count $N"
-rx=/sys/class/net/veth0/statistics/rx_packets
-read -r a < <(ip netns exec "$sink" cat $rx)
-sync -f /
-ip netns exec "$router" sh -c 'echo start > /proc/net/pktgen/pgctrl'
-sync -f /
-read -r b < <(ip netns exec "$sink" cat $rx)
-echo "INSNS delivered=$((b - a))"
+if [[ ${INSNS_LOAD:-0} != 1 ]]; then
+	pg "$FW" lan0 "count $N"
+	rx=/sys/class/net/veth0/statistics/rx_packets
+	read -r a < <(ip netns exec "$sink" cat $rx)
+	sync -f /
+	ip netns exec "$router" sh -c 'echo start > /proc/net/pktgen/pgctrl'
+	sync -f /
+	read -r b < <(ip netns exec "$sink" cat $rx)
+	echo "INSNS units=$((b - a))"
+	echo "INSNS unit=packet"
+fi
 echo "INSNS stext=$(awk '$3 == "_stext" { print $1 }' /proc/kallsyms)"
 # the modules' functions, where they were loaded this time
 echo MODSYMS-BEGIN

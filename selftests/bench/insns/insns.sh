@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Usage: selftests/bench/insns/insns.sh [--kernel KVER] [--packets N]
-#                                      [--rules FILE] [--established] [FW...]
+#                                      [--rules FILE] [--established] [--load]
+#                                      [FW...]
 #
 # Instructions per forwarded packet, counted, not sampled: the VM runs
 # under -icount with tbcount.c, a QEMU plugin that counts the kernel's
@@ -17,23 +18,26 @@
 # RULES is an iptables-save file for xtfw, iptables-legacy and iptables-nft
 # (default: bench's 0-rule stateless ruleset, made with rules.py).
 # --established answers the flow before the count, as bench's stateful
-# profile does, so that its packets are ESTABLISHED. The kernel's symbols
-# come from one extra boot, cached in build/bench/insns/. Needs gcc (the
-# plugin builds into build/bench/insns/) and a QEMU with plugin support
-# (Debian's has it).
+# profile does, so that its packets are ESTABLISHED. --load counts the
+# load of RULES instead, per rule: where the kernel's time in a restore
+# goes (the loader's page faults and file reads included). The kernel's
+# symbols come from one extra boot, cached in build/bench/insns/. Needs
+# gcc (the plugin builds into build/bench/insns/) and a QEMU with plugin
+# support (Debian's has it).
 
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
 RUNVM=$REPO/selftests/vm/run-vm.sh
-KVER='' N=100000 RULES='' EST=0
+KVER='' N=100000 RULES='' EST=0 LOAD=0
 while (($#)); do
 	case $1 in
 	--kernel)	KVER=${2:?}; shift ;;
 	--packets)	N=${2:?}; shift ;;
 	--rules)	RULES=${2:?}; shift ;;
 	--established)	EST=1 ;;
+	--load)		LOAD=1 ;;
 	-h|--help)	sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*)		echo "insns: unknown option $1" >&2; exit 2 ;;
 	*)		break ;;
@@ -79,7 +83,7 @@ for fw in none "${FWS[@]}"; do
 	PATH=$HERE/qemu:$REPO/selftests/bench/icount:$PATH \
 		"$RUNVM" --kernel "$KVER" --timeout 600 \
 			--log "$OUT/$KVER/$fw.log" -- \
-			env INSNS_ESTABLISHED=$EST XTFW_KO="/xtfw/build/$KVER/xtfw.ko" \
+			env INSNS_ESTABLISHED=$EST INSNS_LOAD=$LOAD XTFW_KO="/xtfw/build/$KVER/xtfw.ko" \
 			XTFW_XTCTL=/xtfw/tools/xtctl/xtctl \
 			/xtfw/selftests/bench/insns/guest.sh "$fw" \
 			"$GUEST_RULES" "$N" >/dev/null

@@ -68,9 +68,10 @@ def snapshot(path):
 
 def per_function(d, fw, ksyms):
     info = guest_info(f'{d}/{fw}.log')
-    packets = int(info.get('delivered', '0'))
+    packets = int(info.get('units', '0'))
     if not packets:
-        sys.exit(f'report: {fw}: no packets delivered (see {d}/{fw}.log)')
+        sys.exit(f'report: {fw}: nothing counted (no packets delivered, no '
+                 f'rules loaded; see {d}/{fw}.log)')
     stext = [a for a, n in ksyms if n == '_stext']
     if info.get('stext') and stext and int(info['stext'], 16) != stext[0]:
         sys.exit(f'report: {fw}: the kernel moved (KASLR?); remove the '
@@ -89,7 +90,8 @@ def per_function(d, fw, ksyms):
         i = bisect.bisect_right(addrs, addr) - 1
         name = syms[i][1] if i >= 0 else '?'
         funcs[name] = funcs.get(name, 0) + n
-    return packets, {k: v / packets for k, v in funcs.items()}
+    return packets, {k: v / packets for k, v in funcs.items()}, \
+        info.get('unit', 'packet')
 
 
 def main():
@@ -98,16 +100,19 @@ def main():
     ksyms = kernel_symbols(ksyms_path)
     runs = {fw: per_function(d, fw, ksyms) for fw in fws}
     base = sum(runs[fws[0]][1].values())
-    print('Kernel instructions per forwarded packet (exact counts, '
+    unit = runs[fws[-1]][2]
+    what = {'packet': 'forwarded packet', 'rule': 'rule loaded'}[unit]
+    print(f'Kernel instructions per {what} (exact counts, '
           'tbcount under -icount)\n')
-    print('| firewall | packets | instructions | added | ratio to none |')
+    print(f'| firewall | {unit}s | instructions | added | ratio to none |')
     print('|---|---:|---:|---:|---:|')
     for fw in fws:
         total = sum(runs[fw][1].values())
         print(f'| {fw} | {runs[fw][0]} | {total:.0f} | {total - base:+.0f} '
               f'| {base / total:.3f} |')
     for fw in fws[1:]:
-        print(f'\nWhat {fw} adds, by function (instructions per packet):\n')
+        print(f'\nWhat {fw} adds, by function (instructions per '
+              f'{unit}):\n')
         mine, none = runs[fw][1], runs[fws[0]][1]
         diff = sorted(((mine.get(k, 0) - none.get(k, 0), k)
                        for k in set(mine) | set(none)), reverse=True)
