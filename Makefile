@@ -103,11 +103,13 @@ bench:
 
 # Kernel instructions per forwarded packet, by function, counted by a QEMU
 # plugin (selftests/bench/insns/): a few minutes. INSNS_RULES=FILE,
-# INSNS_ESTABLISHED=1 (the flow answered first), INSNS_FWS (firewalls).
+# INSNS_ESTABLISHED=1 (the flow answered first), INSNS_LOAD=1 (the load of
+# INSNS_RULES, per rule, instead of packets), INSNS_FWS (firewalls).
 insns:
 	$(TOP)/selftests/bench/insns/insns.sh $(if $(BENCH_KERNEL),--kernel $(BENCH_KERNEL)) \
 		$(if $(INSNS_RULES),--rules $(INSNS_RULES)) \
-		$(if $(filter 1,$(INSNS_ESTABLISHED)),--established) $(INSNS_FWS)
+		$(if $(filter 1,$(INSNS_ESTABLISHED)),--established) \
+		$(if $(filter 1,$(INSNS_LOAD)),--load) $(INSNS_FWS)
 
 CHECKPATCH ?= $(firstword $(wildcard /usr/src/linux-source-*/scripts/checkpatch.pl) \
 			  $(wildcard /root/src/linux-source-*/scripts/checkpatch.pl))
