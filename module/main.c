@@ -86,9 +86,14 @@ static int __init xtfw_init(void)
 {
 	int ret;
 
+	ret = xtfw_rule_caches_init();
+	if (ret)
+		return ret;
 	xtfw_wq = alloc_workqueue("xtfw", 0, 0);
-	if (!xtfw_wq)
-		return -ENOMEM;
+	if (!xtfw_wq) {
+		ret = -ENOMEM;
+		goto err_wq;
+	}
 	ret = xtfw_ct_init();
 	if (ret)
 		goto err_ct;
@@ -117,6 +122,8 @@ err_pernet:
 	xtfw_ct_exit();
 err_ct:
 	destroy_workqueue(xtfw_wq);
+err_wq:
+	xtfw_rule_caches_exit();
 	return ret;
 }
 
@@ -129,6 +136,7 @@ static void __exit xtfw_exit(void)
 	rcu_barrier();
 	xtfw_ct_exit();
 	destroy_workqueue(xtfw_wq);
+	xtfw_rule_caches_exit();
 	pr_info("unloaded\n");
 }
 

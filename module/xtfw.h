@@ -481,6 +481,8 @@ int xtfw_table_priority(u8 table, u8 hook);
 struct xtfw_rule *xtfw_rule_create(struct net *net, const struct nlattr *spec,
 				   const struct xtfw_parse_ctx *ctx);
 void xtfw_rule_destroy(struct xtfw_rule *rule);
+int xtfw_rule_caches_init(void);
+void xtfw_rule_caches_exit(void);
 void xtfw_rule_ctr_move(struct xtfw_rule *to, struct xtfw_rule *from);
 void xtfw_ctr_net_exit(struct xtfw_net *xn);
 void xtfw_counters_read(struct xtfw_counters __percpu *pcpu,
