@@ -8,8 +8,8 @@
 # INSNS_ESTABLISHED is 1 (as bench's stateful profile does), then N
 # 64-byte UDP packets sent by pktgen through the router between two
 # syncfs(2) calls (the marks of tbcount's snapshots), or with INSNS_LOAD=1
-# the load of RULES between them instead; prints "INSNS key=value" lines and the modules' text symbols between MODSYMS-BEGIN and
-# MODSYMS-END.
+# the load of RULES between them instead; prints "INSNS key=value" lines
+# and the modules' text symbols between MODSYMS-BEGIN and MODSYMS-END.
 
 # $XTCTL is used unquoted, as in the selftests: it may be a command with
 # arguments.
@@ -53,8 +53,7 @@ load_rules()
 if [[ ${INSNS_LOAD:-0} == 1 ]]; then
 	# the load between the marks, counted per rule; the loader's page
 	# faults and file reads are the kernel's instructions too
-	# shellcheck disable=SC2126
-	rules=$(grep '^-A ' "$RULES" | wc -l)
+	rules=$(grep -c '^-A ' "$RULES" || true)
 	sync -f /
 	load_rules
 	sync -f /

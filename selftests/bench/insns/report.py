@@ -104,12 +104,15 @@ def main():
     what = {'packet': 'forwarded packet', 'rule': 'rule loaded'}[unit]
     print(f'Kernel instructions per {what} (exact counts, '
           'tbcount under -icount)\n')
-    print(f'| firewall | {unit}s | instructions | added | ratio to none |')
-    print('|---|---:|---:|---:|---:|')
+    # a ratio of rates only means something for packets
+    ratio = unit == 'packet'
+    print(f'| firewall | {unit}s | instructions | added |'
+          + (' ratio to none |' if ratio else ''))
+    print('|---|---:|---:|---:|' + ('---:|' if ratio else ''))
     for fw in fws:
         total = sum(runs[fw][1].values())
-        print(f'| {fw} | {runs[fw][0]} | {total:.0f} | {total - base:+.0f} '
-              f'| {base / total:.3f} |')
+        print(f'| {fw} | {runs[fw][0]} | {total:.0f} | {total - base:+.0f} |'
+              + (f' {base / total:.3f} |' if ratio else ''))
     for fw in fws[1:]:
         print(f'\nWhat {fw} adds, by function (instructions per '
               f'{unit}):\n')
