@@ -86,17 +86,19 @@ static __always_inline bool header_match(const struct xtfw_ipmatch *ip,
  * The transport header's length (as far as any match reads) and ports,
  * read once per packet: port matches are the commonest, and the
  * classifier's key wants the ports too. A non-first fragment has none.
- * The ports of a forwarded or local packet are nearly always in the
- * linear part: read there inline, the rest out of line.
+ * Inline: skb_header_pointer() reads the linear part in place and copies
+ * only from the rest, and the buffer is in the hook's frame.
  */
-static noinline void pkt_ports_slow(struct xtfw_pkt *pkt)
+static __always_inline void pkt_ports(struct xtfw_pkt *pkt)
 {
 	const struct sk_buff *skb = pkt->skb;
 	const __be16 *p;
 	__be16 buf[2];
 
+	pkt->ports_done = true;
 	pkt->l4len = 0;
-	if (pkt->fragment || !pkt->thoff || skb->len <= pkt->thoff)
+	/* fewer than four bytes past thoff: skb_header_pointer() fails */
+	if (pkt->fragment || !pkt->thoff)
 		return;
 	p = skb_header_pointer(skb, pkt->thoff, sizeof(buf), buf);
 	if (!p)
@@ -104,24 +106,6 @@ static noinline void pkt_ports_slow(struct xtfw_pkt *pkt)
 	pkt->l4len = min(skb->len - pkt->thoff, 64U);
 	pkt->sport = ntohs(p[0]);
 	pkt->dport = ntohs(p[1]);
-}
-
-static __always_inline void pkt_ports(struct xtfw_pkt *pkt)
-{
-	const struct sk_buff *skb = pkt->skb;
-	unsigned int thoff = pkt->thoff;
-
-	pkt->ports_done = true;
-	if (likely(!pkt->fragment && thoff &&
-		   thoff + 2 * sizeof(__be16) <= skb_headlen(skb))) {
-		const __be16 *p = (const __be16 *)(skb->data + thoff);
-
-		pkt->l4len = min(skb->len - thoff, 64U);
-		pkt->sport = ntohs(p[0]);
-		pkt->dport = ntohs(p[1]);
-		return;
-	}
-	pkt_ports_slow(pkt);
 }
 
 /*
