@@ -264,20 +264,26 @@ void xtfw_ctr_net_exit(struct xtfw_net *xn)
  * page; documented since 6.4), so xtfw_rule_destroy() need not know where
  * a rule came from. SLOB, which could not, has no caches here.
  */
-static const unsigned int rule_sizes[] = { 320, 384, 448 };
+static const struct {
+	unsigned int size;
+	const char *name;
+} rule_sizes[] = {
+	{ 320, "xtfw_rule_320" },
+	{ 384, "xtfw_rule_384" },
+	{ 448, "xtfw_rule_448" },
+};
+
 static struct kmem_cache *rule_caches[ARRAY_SIZE(rule_sizes)];
 
 int __init xtfw_rule_caches_init(void)
 {
-	static const char * const names[ARRAY_SIZE(rule_sizes)] = {
-		"xtfw_rule_320", "xtfw_rule_384", "xtfw_rule_448",
-	};
 	unsigned int i;
 
 	if (IS_ENABLED(CONFIG_SLOB))
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(rule_sizes); i++) {
-		rule_caches[i] = kmem_cache_create(names[i], rule_sizes[i],
+		rule_caches[i] = kmem_cache_create(rule_sizes[i].name,
+						   rule_sizes[i].size,
 						   __alignof__(struct xtfw_rule),
 						   SLAB_ACCOUNT, NULL);
 		if (!rule_caches[i]) {
@@ -304,7 +310,7 @@ static struct xtfw_rule *rule_alloc(size_t size)
 	unsigned int i;
 
 	for (i = 0; size > 256 && i < ARRAY_SIZE(rule_sizes); i++)
-		if (size <= rule_sizes[i] && rule_caches[i])
+		if (size <= rule_sizes[i].size && rule_caches[i])
 			return kmem_cache_zalloc(rule_caches[i],
 						 GFP_KERNEL_ACCOUNT);
 	return kzalloc(size, GFP_KERNEL_ACCOUNT);
